@@ -24,9 +24,10 @@ public readonly partial struct Felt
         var d0 = SubBorrow(a.M0, b.M0, 0, out var borrow);
         var d1 = SubBorrow(a.M1, b.M1, borrow, out borrow);
         var d2 = SubBorrow(a.M2, b.M2, borrow, out borrow);
-        var d3 = SubBorrow(a.M3, b.M3, borrow, out borrow);
-        // On borrow add p back: p = P0 + P3·2^192 with P0 = 1.
-        var mask = 0UL - borrow;
+        var d3 = a.M3 - b.M3 - borrow;
+        // |a − b| < 2^252, so a negative difference shows in the top bit of the top limb; then add p back
+        // (p = P0 + P3·2^192 with P0 = 1).
+        var mask = (ulong)((long)d3 >> 63);
         var r0 = d0 + (P0 & mask); var c = r0 < d0 ? 1UL : 0UL;
         var r1 = d1 + c; c = r1 < c ? 1UL : 0UL;
         var r2 = d2 + c; c = r2 < c ? 1UL : 0UL;
@@ -197,15 +198,21 @@ public readonly partial struct Felt
     // 3 is a quadratic non-residue mod p; 3^q generates the subgroup of order 2^192.
     private static readonly Felt SqrtNonResidueRoot = new Felt(3).Pow((1UL << 59) + 17);
 
-    /// <summary>Subtracts p once when the 256-bit value is at least p, without branching.</summary>
+    /// <summary>
+    /// Subtracts p once when the value (below 2p, so below 2^253) is at least p, without branching. p's middle limbs
+    /// are zero and its low limb is 1, so the borrows are cheap, and the sign of t − p is the top bit of its top limb.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Felt ReduceOnce(ulong t0, ulong t1, ulong t2, ulong t3)
     {
-        var d0 = SubBorrow(t0, P0, 0, out var borrow);
-        var d1 = SubBorrow(t1, 0, borrow, out borrow);
-        var d2 = SubBorrow(t2, 0, borrow, out borrow);
-        var d3 = SubBorrow(t3, P3, borrow, out borrow);
-        var keep = 0UL - borrow; // all ones when t < p
+        var d0 = t0 - P0;
+        var b0 = t0 == 0 ? 1UL : 0UL;
+        var d1 = t1 - b0;
+        var b1 = b0 & (t1 == 0 ? 1UL : 0UL);
+        var d2 = t2 - b1;
+        var b2 = b1 & (t2 == 0 ? 1UL : 0UL);
+        var d3 = t3 - P3 - b2;
+        var keep = (ulong)((long)d3 >> 63); // all ones when t < p
         return new Felt(
             (t0 & keep) | (d0 & ~keep),
             (t1 & keep) | (d1 & ~keep),
@@ -237,32 +244,32 @@ public readonly partial struct Felt
         ulong a0, ulong a1, ulong a2, ulong a3, ulong bi)
     {
         // (A, t0) = t0 + a0·bi
-        var hi = Math.BigMul(a0, bi, out var lo);
+        var hi = MulHigh(a0, bi); var lo = a0 * bi;
         var x0 = t0 + lo; var aCarry = hi + (x0 < lo ? 1UL : 0UL);
         // m = −x0 mod 2^64; x0 + m·p0 = x0 + m carries 1 iff x0 ≠ 0.
         var m = 0UL - x0;
         var c = (x0 | m) >> 63;
 
         // j = 1: (A, t1) = t1 + a1·bi + A; (C, t0) = t1 + m·p1 + C with p1 = 0.
-        hi = Math.BigMul(a1, bi, out lo);
+        hi = MulHigh(a1, bi); lo = a1 * bi;
         lo += t1; hi += lo < t1 ? 1UL : 0UL;
         lo += aCarry; hi += lo < aCarry ? 1UL : 0UL;
         aCarry = hi;
         var n0 = lo + c; c = n0 < c ? 1UL : 0UL;
 
         // j = 2: same with p2 = 0.
-        hi = Math.BigMul(a2, bi, out lo);
+        hi = MulHigh(a2, bi); lo = a2 * bi;
         lo += t2; hi += lo < t2 ? 1UL : 0UL;
         lo += aCarry; hi += lo < aCarry ? 1UL : 0UL;
         aCarry = hi;
         var n1 = lo + c; c = n1 < c ? 1UL : 0UL;
 
         // j = 3: (A, t3) = t3 + a3·bi + A; (C, t2) = t3 + m·P3 + C.
-        hi = Math.BigMul(a3, bi, out lo);
+        hi = MulHigh(a3, bi); lo = a3 * bi;
         lo += t3; hi += lo < t3 ? 1UL : 0UL;
         lo += aCarry; hi += lo < aCarry ? 1UL : 0UL;
         aCarry = hi;
-        var mh = Math.BigMul(m, P3, out var ml);
+        var mh = MulHigh(m, P3); var ml = m * P3;
         ml += lo; mh += ml < lo ? 1UL : 0UL;
         ml += c; mh += ml < c ? 1UL : 0UL;
         var n2 = ml;
@@ -270,6 +277,16 @@ public readonly partial struct Felt
         t0 = n0; t1 = n1; t2 = n2;
         t3 = mh + aCarry;
     }
+
+    /// <summary>
+    /// The high 64 bits of a·b. The low half is computed separately as a plain multiplication: Math.BigMul's
+    /// out-parameter forces the low half through memory, which costs more than a second multiply.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ulong MulHigh(ulong a, ulong b) =>
+        System.Runtime.Intrinsics.X86.Bmi2.X64.IsSupported
+            ? System.Runtime.Intrinsics.X86.Bmi2.X64.MultiplyNoFlags(a, b)
+            : Math.BigMul(a, b, out _);
 
     /// <summary>a + b + carryIn with the carry out (0 or 1); branch-free.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

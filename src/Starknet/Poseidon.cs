@@ -71,10 +71,7 @@ public static class Poseidon
         }
         for (var r = 0; r < PartialRounds; r++, k += 3)
         {
-            a += rc[k];
-            b += rc[k + 1];
-            c = Cube(c + rc[k + 2]);
-            Mix(ref a, ref b, ref c);
+            PartialRound(ref a, ref b, ref c, rc[k], rc[k + 1], rc[k + 2]);
         }
         for (var r = 0; r < FullRounds / 2; r++, k += 3)
         {
@@ -85,7 +82,17 @@ public static class Poseidon
         s2 = c;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    // Each round is its own method: inlined into one large loop body, the field operations exceed the JIT's inlining
+    // budget and turn into calls, which costs more than one call per round.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void PartialRound(ref Felt a, ref Felt b, ref Felt c, Felt k0, Felt k1, Felt k2)
+    {
+        // Only s2 goes through the S-box; s0 and s1 take their constants inside the mix, unreduced.
+        c = Cube(c + k2);
+        MixAdding(ref a, ref b, ref c, k0, k1);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static void FullRound(ref Felt a, ref Felt b, ref Felt c, Felt k0, Felt k1, Felt k2)
     {
         a = Cube(a + k0);
@@ -98,16 +105,28 @@ public static class Poseidon
     private static Felt Cube(Felt x) => x.Square() * x;
 
     // M = [[3,1,1],[1,−1,1],[1,1,−2]] with t = s0 + s1 + s2: s0' = t + 2s0, s1' = t − 2s1, s2' = t − 3s2.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    // Summed without reduction (adding 2p and 3p keeps the differences non-negative; all stay below 6p < 2^255),
+    // then reduced once per element. Not inlined: the rounds would exceed the JIT's inlining budget.
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static void Mix(ref Felt a, ref Felt b, ref Felt c)
     {
-        var t = a + b + c;
-        var a2 = t + a.Double();
-        var b2 = t - b.Double();
-        var c2 = t - (c.Double() + c);
-        a = a2;
-        b = b2;
-        c = c2;
+        MixWide(ref a, ref b, ref c, Felt.Wide.From(a), Felt.Wide.From(b), Felt.Wide.From(c));
+    }
+
+    // The mix of a partial round, with the round constants of s0 and s1 added first without reduction.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void MixAdding(ref Felt a, ref Felt b, ref Felt c, Felt k0, Felt k1) =>
+        MixWide(ref a, ref b, ref c, Felt.Wide.From(a) + Felt.Wide.From(k0), Felt.Wide.From(b) + Felt.Wide.From(k1), Felt.Wide.From(c));
+
+    // wa, wb < 2p and wc < p, so every sum below stays under 9p < 2^255 and one reduction per element suffices.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MixWide(ref Felt a, ref Felt b, ref Felt c, in Felt.Wide wa, in Felt.Wide wb, in Felt.Wide wc)
+    {
+        var t = wa + wb + wc;
+        var c2 = wc.Twice() + wc;
+        a = (t + wa.Twice()).Reduce();
+        b = (t + Felt.Wide.MultipleOfModulus(4) - wb.Twice()).Reduce();
+        c = (t + Felt.Wide.MultipleOfModulus(3) - c2).Reduce();
     }
 
     private static Felt[] ComputeRoundConstants()

@@ -39,13 +39,23 @@ internal static class VectorFiles
 
     /// <summary>The <c>cases</c> array of a section, e.g. <c>Cases("crypto.json", "pedersen")</c>.</summary>
     public static IEnumerable<JsonElement> Cases(string fileName, string section) =>
-        Load(fileName).GetProperty(section).GetProperty("cases").EnumerateArray();
+        CaseArray(fileName, section).EnumerateArray();
+
+    /// <summary>
+    /// The case array of a section: <c>section.cases</c> when the section is an object (crypto.json), or the section
+    /// itself when it is an array (the top-level <c>cases</c> of txhash.json and sessions.json).
+    /// </summary>
+    public static JsonElement CaseArray(string fileName, string section)
+    {
+        var element = Load(fileName).GetProperty(section);
+        return element.ValueKind == JsonValueKind.Array ? element : element.GetProperty("cases");
+    }
 
     /// <summary>xUnit member data: one row per case index of a section, so each case is its own test.</summary>
     public static TheoryData<int> CaseIndexes(string fileName, string section)
     {
         var data = new TheoryData<int>();
-        var count = Load(fileName).GetProperty(section).GetProperty("cases").GetArrayLength();
+        var count = CaseArray(fileName, section).GetArrayLength();
         for (var i = 0; i < count; i++)
         {
             data.Add(i);
@@ -55,7 +65,7 @@ internal static class VectorFiles
 
     /// <summary>Case <paramref name="index"/> of a section.</summary>
     public static JsonElement Case(string fileName, string section, int index) =>
-        Load(fileName).GetProperty(section).GetProperty("cases")[index];
+        CaseArray(fileName, section)[index];
 
     private static string ResolveFolder()
     {
