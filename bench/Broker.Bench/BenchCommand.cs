@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+
+namespace Broker.Bench;
+
+/// <summary>Parses the command line and runs one benchmark suite.</summary>
+internal static class BenchCommand
+{
+    private const string Usage = """
+        usage: Broker.Bench crypto [--seconds N] [--json FILE] [--filter SUBSTRING]
+          crypto     one-thread figures for the Starknet primitives (ops/s and µs/op per operation)
+          --seconds  measuring time per operation (default 2; a warm-up of a quarter of it comes first)
+          --json     also write {"ops":[{"name":..,"ops_per_s":..,"us_per_op":..}]} to FILE
+          --filter   only the operations whose name contains SUBSTRING
+        """;
+
+    private static readonly JsonSerializerOptions s_jsonOptions = new() { WriteIndented = true };
+
+    public static int Run(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help")
+        {
+            Console.WriteLine(Usage);
+            return args.Length == 0 ? 2 : 0;
+        }
+        var seconds = 2.0;
+        string? json = null;
+        string? filter = null;
+        for (var i = 1; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--seconds" when i + 1 < args.Length && double.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var s) && s > 0:
+                    seconds = s;
+                    i++;
+                    break;
+                case "--json" when i + 1 < args.Length:
+                    json = args[++i];
+                    break;
+                case "--filter" when i + 1 < args.Length:
+                    filter = args[++i];
+                    break;
+                default:
+                    Console.Error.WriteLine($"unknown or incomplete option '{args[i]}'");
+                    Console.Error.WriteLine(Usage);
+                    return 2;
+            }
+        }
+
+        IReadOnlyList<BenchOp> ops = args[0] switch
+        {
+            "crypto" => CryptoBench.Operations(),
+            _ => [],
+        };
+        if (ops.Count == 0)
+        {
+            Console.Error.WriteLine($"unknown suite '{args[0]}'");
+            Console.Error.WriteLine(Usage);
+            return 2;
+        }
+
+        Console.WriteLine($"suite {args[0]}: {Environment.ProcessorCount} cores, {(Debugger.IsAttached ? "debugger attached" : "no debugger")}, " +
+            $"{(IsOptimized() ? "Release" : "DEBUG build: figures are meaningless")}, one thread, {seconds.ToString(CultureInfo.InvariantCulture)} s per op");
+        Console.WriteLine($"{"operation",-34} {"ops/s",12} {"µs/op",10} {"alloc B/op",11}");
+        var results = new List<BenchResult>();
+        foreach (var op in ops)
+        {
+            if (filter is not null && !op.Name.Contains(filter, StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+            var result = Measure(op, seconds);
+            results.Add(result);
+            Console.WriteLine($"{result.Name,-34} {result.OpsPerSecond,12:N0} {result.MicrosecondsPerOp,10:F2} {result.AllocatedBytesPerOp,11:N0}");
+        }
+
+        if (json is not null)
+        {
+            var document = new
+            {
+                ops = results.Select(r => new { name = r.Name, ops_per_s = Math.Round(r.OpsPerSecond, 1), us_per_op = Math.Round(r.MicrosecondsPerOp, 3) }),
+            };
+            File.WriteAllText(json, JsonSerializer.Serialize(document, s_jsonOptions));
+            Console.WriteLine($"wrote {json}");
+        }
+        return 0;
+    }
+
+    private static BenchResult Measure(BenchOp op, double seconds)
+    {
+        // Warm up so tiered JIT reaches the optimized code before measuring.
+        RunFor(op, seconds / 4);
+        GC.Collect();
+        var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+        var (iterations, elapsed) = RunFor(op, seconds);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+        var opsPerSecond = iterations / elapsed.TotalSeconds;
+        return new BenchResult(op.Name, opsPerSecond, 1e6 / opsPerSecond, (double)allocated / iterations);
+    }
+
+    private static (long Iterations, TimeSpan Elapsed) RunFor(BenchOp op, double seconds)
+    {
+        var budget = TimeSpan.FromSeconds(seconds);
+        var watch = Stopwatch.StartNew();
+        long iterations = 0;
+        var batch = 1;
+        while (watch.Elapsed < budget)
+        {
+            for (var i = 0; i < batch; i++)
+            {
+                op.Body(iterations + i);
+            }
+            iterations += batch;
+            if (watch.Elapsed.TotalMilliseconds < 10)
+            {
+                batch = Math.Min(batch * 2, 1 << 20);
+            }
+        }
+        return (iterations, watch.Elapsed);
+    }
+
+    private static bool IsOptimized() =>
+        typeof(BenchCommand).Assembly.GetCustomAttributes(typeof(DebuggableAttribute), false)
+            .OfType<DebuggableAttribute>().All(a => !a.IsJITOptimizerDisabled);
+}
+
+/// <summary>One measured operation; the argument is the iteration number, to vary inputs cheaply.</summary>
+internal sealed record BenchOp(string Name, Action<long> Body);
+
+internal sealed record BenchResult(string Name, double OpsPerSecond, double MicrosecondsPerOp, double AllocatedBytesPerOp);

@@ -1,0 +1,4 @@
+using Broker.Bench;
+
+// Entry point: `dotnet run -c Release --project bench/Broker.Bench -- crypto [--seconds N] [--json FILE]`.
+return BenchCommand.Run(args);
