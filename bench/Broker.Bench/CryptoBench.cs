@@ -6,6 +6,16 @@ namespace Broker.Bench;
 /// <summary>The `crypto` suite: one-thread cost of each Starknet primitive the services run per request.</summary>
 internal static class CryptoBench
 {
+    // A session request as a wallet signs it (sessions.json case 0, one allowed method, x-sessions metadata).
+    private const string SessionTypedData = """
+        {"types":{"StarknetDomain":[{"name":"name","type":"shortstring"},{"name":"version","type":"shortstring"},{"name":"chainId","type":"shortstring"},{"name":"revision","type":"shortstring"}],"Allowed Method":[{"name":"Contract Address","type":"ContractAddress"},{"name":"selector","type":"selector"}],"Session":[{"name":"Expires At","type":"timestamp"},{"name":"Allowed Methods","type":"merkletree","contains":"Allowed Method"},{"name":"Metadata","type":"string"},{"name":"Session Key","type":"felt"}]},"primaryType":"Session","domain":{"name":"SessionAccount.session","version":"0x31","chainId":"0x534e5f5345504f4c4941","revision":"1"},"message":{"Expires At":1811476297,"Allowed Methods":[{"Contract Address":"0x2ebf402f82a93f8dadc2d42ecc91461609dc76e190b50366a3e05645a51fbc","selector":"craft_item"}],"Metadata":"{\"projectID\":\"test-dapp\",\"txFees\":[{\"tokenAddress\":\"0x49d36570d4e46f48e3674bbf0c3d5b7ad4f4f8e8a5ef25b6f2bdaa0f2e15ae2\",\"maxAmount\":\"119751980692062789\"}]}","Session Key":"0x2ee46e10f33965623858b8ce3e07861c5768e90e3071a464d524562f45adfa7"}}
+        """;
+
+    private static readonly Felt s_sessionAccount = Felt.Parse("0x54f8b8254a6c7d78998e64bdbae51174f3cbc1a535c2a882f7ab353d314e6b4");
+
+    /// <summary>The expected hash, so a broken build cannot benchmark a wrong answer.</summary>
+    private static readonly Felt s_sessionHash = Felt.Parse("0xa0c74b918cfdf5d439a375cef9ec5adb61058d0ce804883f6922e5c4102d5b");
+
     // Results land here so the JIT cannot drop the work.
     private static Felt s_sink;
 
@@ -25,13 +35,29 @@ internal static class CryptoBench
             Tip = 0x6019b8,
         };
 
+        var privateKey = Felt.Parse("0x176b5d61ba23557ac03d5352f18f77b86cbf364d02e7b5135d9163192526b85");
+        var publicPoint = Ecdsa.GetPublicKeyPoint(privateKey);
+        var publicKey = publicPoint.X;
+        var message = Felt.Parse("0x20d407d4959a03bea4bd994c484b2cbe39e5ba462787a8d7ec919a0a1162f0a");
+        var signature = Ecdsa.Sign(privateKey, message);
+        if (!Ecdsa.VerifyOnChain(message, publicKey, signature) || TypedData.Parse(SessionTypedData).MessageHash(s_sessionAccount) != s_sessionHash)
+        {
+            throw new InvalidOperationException("self-check failed: the library gives wrong answers");
+        }
+
         return
         [
+            new("pedersen(a,b)", i => s_sink = Pedersen.Hash(a, b + (ulong)i)),
             new("felt mul", i => s_sink = a * (b + (ulong)i)),
             new("felt inverse", i => s_sink = (a + (ulong)i).Inverse()),
             new("poseidon H2", i => s_sink = Poseidon.Hash(a, (ulong)i)),
             new("poseidon Hm of 10 felts", i => { ten[0] = (ulong)i; s_sink = Poseidon.HashMany(ten); }),
+            new("get_public_key", i => s_sink = Ecdsa.GetPublicKey(privateKey + (ulong)i)),
+            new("sign", i => s_sink = Ecdsa.Sign(privateKey, message + (ulong)i).R),
+            new("verify (on-chain rule)", i => s_sink = Ecdsa.VerifyOnChain(message, publicKey, signature) ? Felt.One : (ulong)i),
+            new("verify (library rule)", i => s_sink = Ecdsa.VerifyLibrary(message, publicPoint, signature) ? Felt.One : (ulong)i),
             new("invoke v3 hash (one call)", i => s_sink = (oneCall with { Nonce = (ulong)i }).ComputeHash()),
+            new("snip12 session message hash", i => s_sink = TypedData.Parse(SessionTypedData).MessageHash(s_sessionAccount + (ulong)(i & 1))),
         ];
     }
 }

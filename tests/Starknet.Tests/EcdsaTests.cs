@@ -26,6 +26,7 @@ public sealed class EcdsaVectorTests
         Assert.Equal(c.GetProperty("public_key_x").GetString(), point.X.ToString());
         Assert.Equal(c.GetProperty("public_key_y").GetString(), point.Y.ToString());
         Assert.Equal(point.X, Ecdsa.GetPublicKey(privateKey));
+        Assert.Equal(c.GetProperty("starknet_signer_guid").GetString(), SignerGuid.Starknet(point.X).ToString());
     }
 
     [Theory]
