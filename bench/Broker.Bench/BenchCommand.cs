@@ -9,7 +9,7 @@ internal static class BenchCommand
 {
     private const string Usage = """
         usage: Broker.Bench crypto [--seconds N] [--json FILE] [--filter SUBSTRING]
-          crypto     one-thread figures for the Starknet primitives (ops/s and µs/op per operation)
+          crypto     one-thread figures for the Starknet primitives and the session protocol (ops/s, µs/op)
           --seconds  measuring time per operation (default 2; a warm-up of a quarter of it comes first)
           --json     also write {"ops":[{"name":..,"ops_per_s":..,"us_per_op":..}]} to FILE
           --filter   only the operations whose name contains SUBSTRING
@@ -50,7 +50,7 @@ internal static class BenchCommand
 
         IReadOnlyList<BenchOp> ops = args[0] switch
         {
-            "crypto" => CryptoBench.Operations(),
+            "crypto" => [.. CryptoBench.Operations(), .. SessionsBench.Operations()],
             _ => [],
         };
         if (ops.Count == 0)
