@@ -1,0 +1,73 @@
+using Broker.Hosting.State;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Microsoft.Extensions.Logging;
+
+namespace Broker.Hosting.Grpc;
+
+/// <summary>
+/// The one place that maps domain exceptions to gRPC statuses: <see cref="BrokerRpcException"/> to its rich
+/// status, <see cref="StateConcurrencyException"/> to ABORTED (the client may retry), a cancelled call to
+/// CANCELLED. Anything else is an unexpected fault: it is logged and left to gRPC (UNKNOWN, no details leak).
+/// </summary>
+public sealed partial class BrokerExceptionInterceptor(ILogger<BrokerExceptionInterceptor> logger) : Interceptor
+{
+    /// <inheritdoc />
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        ArgumentNullException.ThrowIfNull(continuation);
+        ArgumentNullException.ThrowIfNull(context);
+        try
+        {
+            return await continuation(request, context).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (Map(ex, context) is { } mapped)
+        {
+            throw mapped;
+        }
+    }
+
+    /// <inheritdoc />
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
+        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
+        ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        ArgumentNullException.ThrowIfNull(continuation);
+        ArgumentNullException.ThrowIfNull(context);
+        try
+        {
+            await continuation(request, responseStream, context).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (Map(ex, context) is { } mapped)
+        {
+            throw mapped;
+        }
+    }
+
+    private RpcException? Map(Exception exception, ServerCallContext context)
+    {
+        switch (exception)
+        {
+            case RpcException:
+                return null;
+            case BrokerRpcException broker:
+                LogRefused(context.Method, broker.StatusCode, broker.Reason);
+                return broker.ToRpcException();
+            case StateConcurrencyException concurrency:
+                LogRefused(context.Method, StatusCode.Aborted, "STATE_CONFLICT");
+                return new BrokerRpcException(StatusCode.Aborted, "concurrent update, retry the call", "STATE_CONFLICT", innerException: concurrency).ToRpcException();
+            case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
+                return new RpcException(new global::Grpc.Core.Status(StatusCode.Cancelled, "the call was cancelled"));
+            default:
+                LogUnexpected(exception, context.Method);
+                return null;
+        }
+    }
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "{Method} refused: {StatusCode} {Reason}.")]
+    private partial void LogRefused(string method, StatusCode statusCode, string reason);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Error, Message = "{Method} failed unexpectedly.")]
+    private partial void LogUnexpected(Exception exception, string method);
+}

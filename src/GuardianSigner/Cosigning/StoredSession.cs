@@ -1,0 +1,84 @@
+using System.Globalization;
+using System.Numerics;
+using Sessions;
+using Starknet;
+
+namespace GuardianSigner.Cosigning;
+
+/// <summary>
+/// A session as the guardian keeps it in the state store (key <see cref="KeyOf"/>): the definition it cosigned,
+/// the revocation flag, and the usage counters that must survive restarts (fees charged per token, recent cosigns
+/// for the rate limit, recent messages for idempotent retries). Every change goes through an ETag-checked write.
+/// Felts are stored as 0x-hex, amounts as decimal strings.
+/// </summary>
+internal sealed class StoredSession
+{
+    /// <summary>How many recent message hashes are remembered for idempotent retries.</summary>
+    public const int RecentMessagesKept = 32;
+
+    public required string SessionHash { get; set; }
+
+    /// <summary>True for a revocation recorded before (or without) registration: no definition, always revoked.</summary>
+    public bool Tombstone { get; set; }
+
+    public string ChainId { get; set; } = "0x0";
+    public string AccountAddress { get; set; } = "0x0";
+    public string SessionPublicKey { get; set; } = "0x0";
+    public ulong ExpiresAt { get; set; }
+    public List<StoredAllowedMethod> AllowedMethods { get; set; } = [];
+    public string Metadata { get; set; } = "";
+    public string DappId { get; set; } = "";
+    public string OwnerPublicKey { get; set; } = "0x0";
+
+    /// <summary>The metadata's txFees allowances, or null when the metadata is not x-sessions JSON.</summary>
+    public List<StoredFeeAllowance>? TxFees { get; set; }
+
+    public long RegisteredAt { get; set; }
+
+    public bool Revoked { get; set; }
+    public long? RevokedAt { get; set; }
+    public bool RevokedOnChain { get; set; }
+
+    /// <summary>Max fees charged so far, per fee token (0x-hex → decimal).</summary>
+    public Dictionary<string, string> FeesCharged { get; set; } = [];
+
+    /// <summary>Unix milliseconds of the cosigns of the last minute (for the per-minute limit).</summary>
+    public List<long> RecentCosigns { get; set; } = [];
+
+    /// <summary>The last message hashes cosigned, newest last.</summary>
+    public List<string> RecentMessages { get; set; } = [];
+
+    public long CosignCount { get; set; }
+
+    public static string KeyOf(Felt sessionHash) => $"guardian-session||{sessionHash}";
+
+    public Felt ChainIdFelt => Felt.Parse(ChainId);
+    public Felt AccountAddressFelt => Felt.Parse(AccountAddress);
+    public Felt SessionPublicKeyFelt => Felt.Parse(SessionPublicKey);
+    public Felt OwnerPublicKeyFelt => Felt.Parse(OwnerPublicKey);
+
+    public AllowedMethodsTree BuildTree() =>
+        new(AllowedMethods.Select(m => new AllowedMethod(Felt.Parse(m.ContractAddress), m.EntryPoint)).ToArray());
+
+    public BigInteger FeesChargedFor(Felt token) =>
+        FeesCharged.TryGetValue(token.ToString(), out var text) ? BigInteger.Parse(text, CultureInfo.InvariantCulture) : BigInteger.Zero;
+
+    public BigInteger? AllowanceFor(Felt token)
+    {
+        if (TxFees is null) return null;
+        BigInteger? total = null;
+        foreach (var fee in TxFees)
+        {
+            // Several entries for one token add up; x-sessions never writes duplicates.
+            if (Felt.Parse(fee.TokenAddress) == token)
+            {
+                total = (total ?? BigInteger.Zero) + BigInteger.Parse(fee.MaxAmount, CultureInfo.InvariantCulture);
+            }
+        }
+        return total;
+    }
+}
+
+internal sealed record StoredAllowedMethod(string ContractAddress, string EntryPoint);
+
+internal sealed record StoredFeeAllowance(string TokenAddress, string MaxAmount);

@@ -1,0 +1,213 @@
+using Broker.Hosting.State;
+using Broker.Hosting.State.Sqlite;
+using Microsoft.Data.Sqlite;
+
+namespace Broker.Hosting.Tests;
+
+/// <summary>
+/// What every <see cref="IStateStore"/> adapter must do (the Dapr adapter will run the same suite against the
+/// stand-in sidecar): ETag checks, first-write, deletes, all-or-nothing transactions, optimistic updates under
+/// contention.
+/// </summary>
+public abstract class StateStoreConformanceTests : IDisposable
+{
+    private readonly IStateStore _store;
+
+    protected StateStoreConformanceTests() => _store = CreateStore();
+
+    protected abstract IStateStore CreateStore();
+
+    public virtual void Dispose()
+    {
+        (_store as IDisposable)?.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    private sealed record Counter(int Value, string Label);
+
+    [Fact]
+    public async Task GetAsync_MissingKey_ReturnsNoValueAndNoETag()
+    {
+        var entry = await _store.GetAsync<Counter>("missing");
+        Assert.False(entry.Exists);
+        Assert.Null(entry.Value);
+        Assert.Null(entry.ETag);
+    }
+
+    [Fact]
+    public async Task SaveAsync_ThenGet_RoundTripsValueWithETag()
+    {
+        await _store.SaveAsync("k", new Counter(1, "one"));
+        var entry = await _store.GetAsync<Counter>("k");
+        Assert.True(entry.Exists);
+        Assert.Equal(new Counter(1, "one"), entry.Value);
+        Assert.False(string.IsNullOrEmpty(entry.ETag));
+    }
+
+    [Fact]
+    public async Task TrySaveAsync_StaleETag_ReturnsFalseAndKeepsValue()
+    {
+        await _store.SaveAsync("k", new Counter(1, "a"));
+        var first = await _store.GetAsync<Counter>("k");
+        Assert.True(await _store.TrySaveAsync("k", new Counter(2, "b"), first.ETag));
+        Assert.False(await _store.TrySaveAsync("k", new Counter(3, "c"), first.ETag));
+        var now = await _store.GetAsync<Counter>("k");
+        Assert.Equal(2, now.Value!.Value);
+        Assert.NotEqual(first.ETag, now.ETag);
+    }
+
+    [Fact]
+    public async Task TrySaveAsync_NullETag_IsFirstWrite()
+    {
+        Assert.True(await _store.TrySaveAsync("fw", new Counter(1, "first"), etag: null));
+        Assert.False(await _store.TrySaveAsync("fw", new Counter(2, "second"), etag: null));
+        Assert.Equal("first", (await _store.GetAsync<Counter>("fw")).Value!.Label);
+    }
+
+    [Fact]
+    public async Task TrySaveAsync_ETagOnMissingKey_ReturnsFalse()
+    {
+        await _store.SaveAsync("other", new Counter(1, "x"));
+        var etag = (await _store.GetAsync<Counter>("other")).ETag!;
+        Assert.False(await _store.TrySaveAsync("absent", new Counter(1, "x"), etag));
+        Assert.False((await _store.GetAsync<Counter>("absent")).Exists);
+    }
+
+    [Fact]
+    public async Task TryDeleteAsync_WrongETag_ReturnsFalse_RightETag_Deletes()
+    {
+        await _store.SaveAsync("d", new Counter(1, "x"));
+        var old = (await _store.GetAsync<Counter>("d")).ETag!;
+        await _store.SaveAsync("d", new Counter(2, "y"));
+        Assert.False(await _store.TryDeleteAsync("d", old));
+        var current = (await _store.GetAsync<Counter>("d")).ETag!;
+        Assert.True(await _store.TryDeleteAsync("d", current));
+        Assert.False((await _store.GetAsync<Counter>("d")).Exists);
+        Assert.False(await _store.TryDeleteAsync("d", current));
+    }
+
+    [Fact]
+    public async Task ETag_OfDeletedKey_NeverMatchesTheKeyCreatedAgain()
+    {
+        await _store.SaveAsync("aba", new Counter(1, "x"));
+        var before = (await _store.GetAsync<Counter>("aba")).ETag!;
+        await _store.DeleteAsync("aba");
+        await _store.SaveAsync("aba", new Counter(2, "y"));
+        Assert.False(await _store.TrySaveAsync("aba", new Counter(3, "z"), before));
+    }
+
+    [Fact]
+    public async Task TryExecuteTransactionAsync_OneETagMismatch_AppliesNothing()
+    {
+        await _store.SaveAsync("a", new Counter(1, "a"));
+        await _store.SaveAsync("b", new Counter(1, "b"));
+        var a = await _store.GetAsync<Counter>("a");
+        var ok = await _store.TryExecuteTransactionAsync(
+        [
+            StateOperation.TryUpsert("a", new Counter(2, "a"), a.ETag),
+            StateOperation.Upsert("c", new Counter(1, "c")),
+            StateOperation.Delete("d"),
+            StateOperation.TryUpsert("b", new Counter(9, "b"), etag: null), // b exists: first write fails
+        ]);
+        Assert.False(ok);
+        Assert.Equal(1, (await _store.GetAsync<Counter>("a")).Value!.Value);
+        Assert.Equal(a.ETag, (await _store.GetAsync<Counter>("a")).ETag);
+        Assert.Equal(1, (await _store.GetAsync<Counter>("b")).Value!.Value);
+        Assert.False((await _store.GetAsync<Counter>("c")).Exists);
+    }
+
+    [Fact]
+    public async Task TryExecuteTransactionAsync_AllChecksPass_AppliesEverything()
+    {
+        await _store.SaveAsync("a", new Counter(1, "a"));
+        await _store.SaveAsync("b", new Counter(1, "b"));
+        var a = await _store.GetAsync<Counter>("a");
+        var b = await _store.GetAsync<Counter>("b");
+        Assert.True(await _store.TryExecuteTransactionAsync(
+        [
+            StateOperation.TryUpsert("a", new Counter(2, "a"), a.ETag),
+            StateOperation.TryDelete("b", b.ETag!),
+            StateOperation.TryUpsert("c", new Counter(1, "c"), etag: null),
+        ]));
+        Assert.Equal(2, (await _store.GetAsync<Counter>("a")).Value!.Value);
+        Assert.False((await _store.GetAsync<Counter>("b")).Exists);
+        Assert.True((await _store.GetAsync<Counter>("c")).Exists);
+    }
+
+    [Fact]
+    public async Task TrySaveAsync_MalformedETag_Throws()
+    {
+        await Assert.ThrowsAsync<ArgumentException>(() => _store.TrySaveAsync("k", new Counter(1, "x"), "not-an-etag"));
+    }
+
+    [Fact]
+    public async Task UpdateAsync_ConcurrentWriters_LoseNoIncrement()
+    {
+        const int writers = 6, increments = 15;
+        await Task.WhenAll(Enumerable.Range(0, writers).Select(_ => Task.Run(async () =>
+        {
+            for (var i = 0; i < increments; i++)
+            {
+                await _store.UpdateAsync<Counter>("counter", e => new Counter((e.Value?.Value ?? 0) + 1, "n"), maxAttempts: 1000);
+            }
+        })));
+        Assert.Equal(writers * increments, (await _store.GetAsync<Counter>("counter")).Value!.Value);
+    }
+
+    [Fact]
+    public async Task UpdateAsync_UpdateThrows_WritesNothing()
+    {
+        await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            _store.UpdateAsync<Counter>("nothing", _ => throw new InvalidOperationException("refused")));
+        Assert.False((await _store.GetAsync<Counter>("nothing")).Exists);
+    }
+}
+
+public sealed class SqliteFileStateStoreTests : StateStoreConformanceTests
+{
+    private string? _path;
+
+    protected override IStateStore CreateStore()
+    {
+        _path = Path.Combine(Path.GetTempPath(), $"broker-state-{Guid.NewGuid():N}.db");
+        return new SqliteStateStore(SqliteStateStore.FileConnectionString(_path));
+    }
+
+    public override void Dispose()
+    {
+        base.Dispose();
+        SqliteConnection.ClearAllPools();
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            File.Delete(_path + suffix);
+        }
+    }
+
+    [Fact]
+    public async Task Values_SurviveANewStoreOnTheSameFile()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"broker-state-{Guid.NewGuid():N}.db");
+        try
+        {
+            using (var first = new SqliteStateStore(SqliteStateStore.FileConnectionString(path)))
+            {
+                await first.SaveAsync("persisted", 42);
+            }
+            using var second = new SqliteStateStore(SqliteStateStore.FileConnectionString(path));
+            var entry = await second.GetAsync<int>("persisted");
+            Assert.Equal(42, entry.Value);
+            Assert.True(await second.TrySaveAsync("persisted", 43, entry.ETag));
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(path + suffix);
+        }
+    }
+}
+
+public sealed class SqliteInMemoryStateStoreTests : StateStoreConformanceTests
+{
+    protected override IStateStore CreateStore() =>
+        new SqliteStateStore($"Data Source=broker-{Guid.NewGuid():N};Mode=Memory;Cache=Shared");
+}
