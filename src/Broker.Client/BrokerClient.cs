@@ -1,0 +1,231 @@
+using Broker.Client.Internal;
+using Broker.Contracts.Session.V1;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Sessions;
+using Starknet;
+using Proto = Broker.Contracts.Common.V1;
+
+namespace Broker.Client;
+
+/// <summary>
+/// The session broker's API for a game server: prepare, register, get, list and revoke sessions, with typed results
+/// and typed exceptions (<see cref="BrokerException"/> and its subclasses).
+/// </summary>
+/// <remarks>
+/// The client never trusts the broker with what the owner signs: it computes the session request locally and checks
+/// that the broker's session hash, typed-data hash and authorization match it (else <see cref="BrokerProtocolException"/>).
+/// It is thread-safe. Cancelling a token throws <see cref="OperationCanceledException"/> or an
+/// <see cref="RpcException"/> with status CANCELLED, as gRPC does.
+/// </remarks>
+public sealed class BrokerClient
+{
+    private readonly SessionBroker.SessionBrokerClient _client;
+    private readonly TimeSpan? _timeout;
+
+    /// <summary>Creates the client over a generated gRPC client (for example one from the gRPC client factory).</summary>
+    /// <param name="client">The generated client.</param>
+    /// <param name="timeout">Deadline of each call, or null for none.</param>
+    public BrokerClient(SessionBroker.SessionBrokerClient client, TimeSpan? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        if (timeout is { } t)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(t, TimeSpan.Zero, nameof(timeout));
+        }
+        _client = client;
+        _timeout = timeout;
+    }
+
+    /// <summary>Creates the client over a channel.</summary>
+    /// <param name="channel">A channel to the broker.</param>
+    /// <param name="timeout">Deadline of each call, or null for none.</param>
+    public BrokerClient(ChannelBase channel, TimeSpan? timeout = null)
+        : this(new SessionBroker.SessionBrokerClient(channel), timeout)
+    {
+    }
+
+    /// <summary>
+    /// A client for the broker at <paramref name="address"/> (e.g. <c>https://broker.example:5001</c>). The caller owns
+    /// the returned channel's lifetime through <paramref name="channel"/>.
+    /// </summary>
+    /// <param name="address">The broker's address.</param>
+    /// <param name="channel">The channel created, to dispose when done.</param>
+    /// <param name="timeout">Deadline of each call; default 30 seconds.</param>
+    public static BrokerClient Create(Uri address, out GrpcChannel channel, TimeSpan? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        channel = GrpcChannel.ForAddress(address);
+        return new BrokerClient(channel, timeout ?? TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>
+    /// Builds the SNIP-12 typed data the owner's wallet signs (stores nothing). The session hash is computed locally
+    /// and must match the broker's.
+    /// </summary>
+    /// <param name="specification">The session.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="ArgumentException">The specification cannot be a session (checked locally before any call).</exception>
+    /// <exception cref="InvalidRequestException">The broker refused a field (e.g. an expiry beyond its policy).</exception>
+    /// <exception cref="BrokerProtocolException">The broker's session hash differs from the local one.</exception>
+    public async Task<PreparedSession> PrepareAsync(SessionSpecification specification, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(specification);
+        var request = specification.ToSessionRequest();
+        var response = await ErrorMapping.CallAsync(() => _client.PrepareSessionAsync(
+            new PrepareSessionRequest { Session = ProtoMapping.ToProto(specification) }, Options(cancellationToken)).ResponseAsync).ConfigureAwait(false);
+        var hash = ProtoMapping.ReadFelt(response.SessionHash, "session_hash");
+        if (hash != request.SessionHash)
+        {
+            throw new BrokerProtocolException($"The broker's session hash {hash} differs from the one computed locally ({request.SessionHash}).");
+        }
+        Felt typedDataHash;
+        try
+        {
+            typedDataHash = TypedData.Parse(response.TypedDataJson).MessageHash(specification.AccountAddress);
+        }
+        catch (TypedDataException e)
+        {
+            throw new BrokerProtocolException("The broker's typed data does not parse or hash.", e);
+        }
+        if (typedDataHash != request.SessionHash)
+        {
+            throw new BrokerProtocolException("The broker's typed data does not hash to the session hash.");
+        }
+        return new PreparedSession(specification, request, response.TypedDataJson, hash);
+    }
+
+    /// <summary>
+    /// Registers a session once its owner signed the session hash: the broker verifies the signature and that the key
+    /// is an owner of the account on the chain, has the guardian cosign, and stores the session. Registering the same
+    /// session again returns the same registration.
+    /// </summary>
+    /// <param name="specification">The session as prepared.</param>
+    /// <param name="ownerPublicKey">The owner's stark key.</param>
+    /// <param name="ownerSignature">The owner's signature over the session hash.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="OwnerRejectedException">The signature does not verify, or the key is not an owner.</exception>
+    /// <exception cref="PolicyViolationException">The guardian's registration policy refused the session.</exception>
+    /// <exception cref="SessionRevokedException">The session was revoked before.</exception>
+    /// <exception cref="BrokerProtocolException">The answer does not match the session or does not verify.</exception>
+    public async Task<RegisteredSession> RegisterAsync(SessionSpecification specification, Felt ownerPublicKey, StarkSignature ownerSignature, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(specification);
+        var request = specification.ToSessionRequest();
+        var response = await ErrorMapping.CallAsync(() => _client.RegisterSessionAsync(new RegisterSessionRequest
+        {
+            Session = ProtoMapping.ToProto(specification),
+            OwnerPublicKey = ProtoMapping.Hex(ownerPublicKey),
+            OwnerSignature = ProtoMapping.ToProto(ownerSignature),
+        }, Options(cancellationToken)).ResponseAsync).ConfigureAwait(false);
+
+        var details = ProtoMapping.FromProto(response.Session);
+        if (details.SessionHash != request.SessionHash)
+        {
+            throw new BrokerProtocolException($"The broker registered session {details.SessionHash}, not {request.SessionHash}.");
+        }
+        var guardian = ProtoMapping.ReadFelt(response.GuardianPublicKey, "guardian_public_key");
+        var authorization = response.Authorization.Select((f, i) => ProtoMapping.ReadFelt(f, $"authorization[{i}]")).ToArray();
+        CheckAuthorization(authorization, request.SessionHash, guardian);
+        return new RegisteredSession(details, request, authorization, guardian);
+    }
+
+    /// <summary>Registers a prepared session; see <see cref="RegisterAsync(SessionSpecification, Felt, StarkSignature, CancellationToken)"/>.</summary>
+    /// <param name="prepared">The prepared session.</param>
+    /// <param name="ownerPublicKey">The owner's stark key.</param>
+    /// <param name="ownerSignature">The owner's signature over <see cref="PreparedSession.SessionHash"/>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public Task<RegisteredSession> RegisterAsync(PreparedSession prepared, Felt ownerPublicKey, StarkSignature ownerSignature, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(prepared);
+        return RegisterAsync(prepared.Specification, ownerPublicKey, ownerSignature, cancellationToken);
+    }
+
+    /// <summary>One session by hash.</summary>
+    /// <param name="sessionHash">The session hash.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="SessionNotFoundException">The broker does not know it.</exception>
+    public async Task<SessionDetails> GetAsync(Felt sessionHash, CancellationToken cancellationToken = default)
+    {
+        var info = await ErrorMapping.CallAsync(() => _client.GetSessionAsync(
+            new GetSessionRequest { SessionHash = ProtoMapping.Hex(sessionHash) }, Options(cancellationToken)).ResponseAsync).ConfigureAwait(false);
+        return ProtoMapping.FromProto(info);
+    }
+
+    /// <summary>One page of an account's sessions, newest first.</summary>
+    /// <param name="accountAddress">The account.</param>
+    /// <param name="pageSize">At most this many (1 to 500; 0 for the broker's default of 50).</param>
+    /// <param name="pageToken">The <see cref="SessionPage.NextPageToken"/> of the previous page, or null for the first.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public Task<SessionPage> ListByAccountAsync(Felt accountAddress, int pageSize = 0, string? pageToken = null, CancellationToken cancellationToken = default) =>
+        ListAsync(new ListSessionsRequest { AccountAddress = ProtoMapping.Hex(accountAddress) }, pageSize, pageToken, cancellationToken);
+
+    /// <summary>One page of a dapp's sessions, newest first.</summary>
+    /// <param name="dappId">The dapp id.</param>
+    /// <param name="pageSize">At most this many (1 to 500; 0 for the broker's default of 50).</param>
+    /// <param name="pageToken">The <see cref="SessionPage.NextPageToken"/> of the previous page, or null for the first.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public Task<SessionPage> ListByDappAsync(string dappId, int pageSize = 0, string? pageToken = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(dappId);
+        return ListAsync(new ListSessionsRequest { DappId = dappId }, pageSize, pageToken, cancellationToken);
+    }
+
+    /// <summary>
+    /// Revokes a session at once off-chain (from the moment this returns the guardian cosigns nothing more for it) and
+    /// returns the <c>revoke_session</c> call for the owner to send on-chain. Revoking twice is harmless.
+    /// </summary>
+    /// <param name="sessionHash">The session hash.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="SessionNotFoundException">The broker does not know it.</exception>
+    public async Task<RevokedSession> RevokeAsync(Felt sessionHash, CancellationToken cancellationToken = default)
+    {
+        var response = await ErrorMapping.CallAsync(() => _client.RevokeSessionAsync(
+            new RevokeSessionRequest { SessionHash = ProtoMapping.Hex(sessionHash) }, Options(cancellationToken)).ResponseAsync).ConfigureAwait(false);
+        var details = ProtoMapping.FromProto(response.Session);
+        var call = ProtoMapping.FromProto(response.RevokeCall);
+        var expected = SessionRevocation.RevokeSessionCall(details.Specification.AccountAddress, sessionHash);
+        if (!call.Equals(expected))
+        {
+            throw new BrokerProtocolException("The broker's revoke call is not revoke_session(session_hash) on the session's account.");
+        }
+        return new RevokedSession(details, call);
+    }
+
+    private async Task<SessionPage> ListAsync(ListSessionsRequest request, int pageSize, string? pageToken, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(pageSize);
+        request.Page = new Proto.PageRequest { PageSize = (uint)pageSize, PageToken = pageToken ?? "" };
+        var response = await ErrorMapping.CallAsync(() => _client.ListSessionsAsync(request, Options(cancellationToken)).ResponseAsync).ConfigureAwait(false);
+        var sessions = response.Sessions.Select(ProtoMapping.FromProto).ToArray();
+        return new SessionPage(sessions, string.IsNullOrEmpty(response.NextPageToken) ? null : response.NextPageToken);
+    }
+
+    private CallOptions Options(CancellationToken cancellationToken) =>
+        new(deadline: _timeout is { } t ? DateTime.UtcNow + t : null, cancellationToken: cancellationToken);
+
+    /// <summary>The authorization must be the regular form with both signatures valid over the session hash, the
+    /// guardian being the one the broker names.</summary>
+    internal static void CheckAuthorization(IReadOnlyList<Felt> authorization, Felt sessionHash, Felt guardianPublicKey)
+    {
+        SessionAuthorization parsed;
+        try
+        {
+            parsed = SessionAuthorization.Parse(authorization.ToArray());
+        }
+        catch (SessionFormatException e)
+        {
+            throw new BrokerProtocolException("The broker's authorization does not parse.", e);
+        }
+        if (parsed.Format != SessionAuthorizationFormat.Regular || parsed.GuardianSignature is not { } guardianSignature
+            || parsed.GuardianPublicKey != guardianPublicKey)
+        {
+            throw new BrokerProtocolException("The broker's authorization is not [2, owner, guardian] with the broker's guardian.");
+        }
+        if (!Ecdsa.VerifyOnChain(sessionHash, parsed.OwnerPublicKey!.Value, parsed.OwnerSignature)
+            || !Ecdsa.VerifyOnChain(sessionHash, guardianPublicKey, guardianSignature))
+        {
+            throw new BrokerProtocolException("A signature of the broker's authorization does not verify over the session hash.");
+        }
+    }
+}

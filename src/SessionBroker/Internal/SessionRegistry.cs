@@ -1,0 +1,123 @@
+using Broker.Hosting.State;
+using Starknet;
+
+namespace SessionBroker.Internal;
+
+/// <summary>
+/// Sessions in the state store: one record per session (<c>session:{hash}</c>) and two append-only indexes, per account
+/// and per dapp, each a head holding the count (<c>index:account:{a}</c>) and one entry per session
+/// (<c>index:account:{a}:{seq}</c>). A registration writes the record and its index entries in one ETag-checked
+/// transaction, so a list never shows a half-registered session and concurrent registrations never share a number.
+/// </summary>
+internal sealed class SessionRegistry(IStateStore store)
+{
+    private const int MaxAttempts = 16;
+
+    public const string CheckpointKey = "watcher:revocations";
+
+    public static string SessionKey(Felt sessionHash) => $"session:{sessionHash}";
+
+    public static string AccountIndex(Felt account) => $"index:account:{account}";
+
+    // Dapp ids are free text; escaping keeps them from forming other keys (":" and the Dapr "||" separator).
+    public static string DappIndex(string dappId) => $"index:dapp:{Uri.EscapeDataString(dappId)}";
+
+    public async Task<SessionRecord?> FindAsync(Felt sessionHash, CancellationToken cancellationToken)
+    {
+        var entry = await store.GetAsync<SessionRecord>(SessionKey(sessionHash), cancellationToken).ConfigureAwait(false);
+        return entry.Value;
+    }
+
+    /// <summary>Stores a new session with its index entries. When the session is already stored (now or by a
+    /// concurrent call) nothing is written and the stored record is returned.</summary>
+    public async Task<(SessionRecord Record, bool Created)> AddAsync(SessionRecord record, CancellationToken cancellationToken)
+    {
+        var key = $"session:{record.SessionHash}";
+        var indexes = new List<string> { AccountIndex(record.Account) };
+        if (record.DappId.Length > 0)
+        {
+            indexes.Add(DappIndex(record.DappId));
+        }
+        for (var attempt = 1; attempt <= MaxAttempts; attempt++)
+        {
+            var existing = await store.GetAsync<SessionRecord>(key, cancellationToken).ConfigureAwait(false);
+            if (existing.Value is { } stored)
+            {
+                return (stored, false);
+            }
+            var operations = new List<StateOperation> { StateOperation.TryUpsert(key, record, null) };
+            foreach (var index in indexes)
+            {
+                var head = await store.GetAsync<IndexHead>(index, cancellationToken).ConfigureAwait(false);
+                var count = head.Value?.Count ?? 0;
+                operations.Add(StateOperation.TryUpsert(index, new IndexHead(count + 1), head.ETag));
+                operations.Add(StateOperation.Upsert($"{index}:{count}", new IndexEntry(record.SessionHash)));
+            }
+            if (await store.TryExecuteTransactionAsync(operations, cancellationToken).ConfigureAwait(false))
+            {
+                return (record, true);
+            }
+        }
+        throw new StateConcurrencyException(key, MaxAttempts);
+    }
+
+    /// <summary>
+    /// Marks a session revoked (keeping the first revocation time) and, with <paramref name="onChain"/>, seen on-chain.
+    /// </summary>
+    /// <returns>The record after the update and whether it changed, or null when the session is unknown.</returns>
+    public async Task<(SessionRecord Record, bool Changed)?> MarkRevokedAsync(Felt sessionHash, long now, bool onChain, CancellationToken cancellationToken)
+    {
+        var key = SessionKey(sessionHash);
+        for (var attempt = 1; attempt <= MaxAttempts; attempt++)
+        {
+            var current = await store.GetAsync<SessionRecord>(key, cancellationToken).ConfigureAwait(false);
+            if (current.Value is not { } record)
+            {
+                return null;
+            }
+            var updated = record with { RevokedAt = record.RevokedAt ?? now, RevokedOnChain = record.RevokedOnChain || onChain };
+            if (updated == record)
+            {
+                return (record, false);
+            }
+            if (await store.TrySaveAsync(key, updated, current.ETag, cancellationToken).ConfigureAwait(false))
+            {
+                return (updated, true);
+            }
+        }
+        throw new StateConcurrencyException(key, MaxAttempts);
+    }
+
+    /// <summary>
+    /// Up to <paramref name="pageSize"/> sessions of an index, newest first, among the entries numbered below
+    /// <paramref name="before"/> (all entries when null).
+    /// </summary>
+    /// <returns>The sessions and the bound for the next page, or null when no older entry remains.</returns>
+    public async Task<(IReadOnlyList<SessionRecord> Sessions, long? Next)> ListAsync(string index, long? before, int pageSize, CancellationToken cancellationToken)
+    {
+        var head = await store.GetAsync<IndexHead>(index, cancellationToken).ConfigureAwait(false);
+        var count = head.Value?.Count ?? 0;
+        var sessions = new List<SessionRecord>(Math.Min(pageSize, (int)Math.Min(count, 500)));
+        var seq = Math.Min(before ?? count, count) - 1;
+        for (; seq >= 0 && sessions.Count < pageSize; seq--)
+        {
+            var entry = await store.GetAsync<IndexEntry>($"{index}:{seq}", cancellationToken).ConfigureAwait(false);
+            if (entry.Value is null)
+            {
+                continue;
+            }
+            var record = await store.GetAsync<SessionRecord>($"session:{entry.Value.SessionHash}", cancellationToken).ConfigureAwait(false);
+            if (record.Value is not null)
+            {
+                sessions.Add(record.Value);
+            }
+        }
+        return (sessions, seq >= 0 ? seq + 1 : null);
+    }
+
+    public async Task<WatcherCheckpoint?> GetCheckpointAsync(CancellationToken cancellationToken) =>
+        (await store.GetAsync<WatcherCheckpoint>(CheckpointKey, cancellationToken).ConfigureAwait(false)).Value;
+
+    public Task SaveCheckpointAsync(WatcherCheckpoint checkpoint, CancellationToken cancellationToken) =>
+        store.SaveAsync(CheckpointKey, checkpoint, cancellationToken);
+}

@@ -1,0 +1,111 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Broker.Contracts.Guardian.V1;
+using Broker.Hosting.PubSub;
+using Grpc.Core;
+using SessionBroker.Internal;
+using Sessions;
+using Starknet;
+using Starknet.Rpc;
+
+namespace SessionBroker.Tests.Infrastructure;
+
+/// <summary>
+/// A guardian that signs with a real key and records what it was asked, standing in for GuardianSigner in the unit
+/// tests of the service class. <see cref="Failure"/> makes every call fail with that status.
+/// </summary>
+internal sealed class FakeGuardianClient(Felt privateKey) : Broker.Contracts.Guardian.V1.GuardianSigner.GuardianSignerClient
+{
+    public Felt PublicKey { get; } = Ecdsa.GetPublicKey(privateKey);
+    public ConcurrentQueue<string> Calls { get; } = new();
+    public HashSet<string> Revoked { get; } = [];
+    public List<(string SessionHash, bool OnChain)> Revocations { get; } = [];
+    public RpcException? Failure { get; set; }
+
+    public override AsyncUnaryCall<GuardianInfo> GetGuardianInfoAsync(GetGuardianInfoRequest request, CallOptions options) =>
+        Answer("GetGuardianInfo", () => new GuardianInfo { PublicKey = PublicKey.ToString(), Guid = SignerGuid.Starknet(PublicKey).ToString() });
+
+    public override AsyncUnaryCall<CosignAuthorizationResponse> CosignAuthorizationAsync(CosignAuthorizationRequest request, CallOptions options) =>
+        Answer("CosignAuthorization", () =>
+        {
+            var s = request.Session;
+            var session = new SessionRequest(Felt.Parse(s.ChainId), Felt.Parse(s.AccountAddress), Felt.Parse(s.SessionPublicKey), s.ExpiresAt,
+                [.. s.AllowedMethods.Select(m => new AllowedMethod(Felt.Parse(m.ContractAddress), m.EntryPoint))], s.Metadata);
+            var guardian = StarknetSignerSignature.Sign(privateKey, session.SessionHash);
+            var owner = new StarknetSignerSignature(Felt.Parse(request.OwnerPublicKey),
+                new StarkSignature(Felt.Parse(request.OwnerSignature.R), Felt.Parse(request.OwnerSignature.S)));
+            var response = new CosignAuthorizationResponse
+            {
+                SessionHash = session.SessionHash.ToString(),
+                GuardianPublicKey = PublicKey.ToString(),
+                GuardianSignature = new() { R = guardian.Signature.R.ToString(), S = guardian.Signature.S.ToString() },
+            };
+            response.Authorization.AddRange(SessionAuthorization.Regular(owner, guardian).ToFelts().Select(f => f.ToString()));
+            return response;
+        });
+
+    public override AsyncUnaryCall<GuardianRevokeSessionResponse> RevokeSessionAsync(GuardianRevokeSessionRequest request, CallOptions options) =>
+        Answer("RevokeSession", () =>
+        {
+            lock (Revocations)
+            {
+                Revocations.Add((request.SessionHash, request.OnChain));
+                return new GuardianRevokeSessionResponse { NewlyRevoked = Revoked.Add(request.SessionHash) };
+            }
+        });
+
+    private AsyncUnaryCall<T> Answer<T>(string method, Func<T> answer)
+    {
+        Calls.Enqueue(method);
+        var task = Failure is { } failure ? Task.FromException<T>(failure) : Task.FromResult(answer());
+        return new AsyncUnaryCall<T>(task, Task.FromResult(new Metadata()), () => Status.DefaultSuccess, () => [], () => { });
+    }
+}
+
+/// <summary>A chain with settable answers, and SessionRevoked events to hand the watcher.</summary>
+internal sealed class FakeAccountChain : IAccountChain
+{
+    public Felt ChainId { get; set; } = TestKeys.ChainId;
+    public HashSet<(Felt Account, Felt Key)> Owners { get; } = [];
+    public HashSet<(Felt Account, Felt Key)> Guardians { get; } = [];
+    public HashSet<Felt> RevokedOnChain { get; } = [];
+    public List<EmittedEvent> Events { get; } = [];
+    public ulong LatestBlock { get; set; } = 10;
+
+    public Task<Felt> GetChainIdAsync(CancellationToken cancellationToken) => Task.FromResult(ChainId);
+
+    public Task<bool> IsOwnerAsync(Felt account, Felt ownerPublicKey, CancellationToken cancellationToken) =>
+        Task.FromResult(Owners.Contains((account, ownerPublicKey)));
+
+    public Task<bool> IsGuardianAsync(Felt account, Felt guardianPublicKey, CancellationToken cancellationToken) =>
+        Task.FromResult(Guardians.Contains((account, guardianPublicKey)));
+
+    public Task<bool> IsSessionRevokedAsync(Felt account, Felt sessionHash, CancellationToken cancellationToken) =>
+        Task.FromResult(RevokedOnChain.Contains(sessionHash));
+
+    public Task<ulong> GetLatestBlockAsync(CancellationToken cancellationToken) => Task.FromResult(LatestBlock);
+
+    // Two events per page, so the watcher has to follow continuation tokens.
+    public Task<EventsPage> GetSessionRevokedEventsAsync(ulong fromBlock, ulong toBlock, int chunkSize, string? continuationToken, CancellationToken cancellationToken)
+    {
+        var matching = Events.Where(e => e.BlockNumber >= fromBlock && e.BlockNumber <= toBlock).ToList();
+        var start = continuationToken is null ? 0 : int.Parse(continuationToken, System.Globalization.CultureInfo.InvariantCulture);
+        var page = matching.Skip(start).Take(2).ToList();
+        var next = start + 2 < matching.Count ? (start + 2).ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
+        return Task.FromResult(new EventsPage(page, next));
+    }
+}
+
+/// <summary>Keeps what was published.</summary>
+internal sealed class RecordingPublisher : IEventPublisher
+{
+    public string Name => "pubsub";
+    public ConcurrentQueue<(string Topic, JsonElement Data)> Published { get; } = new();
+
+    public Task<CloudEvent> PublishAsync<T>(string topic, T data, CancellationToken cancellationToken = default)
+    {
+        var json = JsonSerializer.SerializeToElement(data, EventJson.Options);
+        Published.Enqueue((topic, json));
+        return Task.FromResult(new CloudEvent { Id = Guid.NewGuid().ToString(), Source = "test", Topic = topic, PubSubName = Name, Data = json });
+    }
+}
