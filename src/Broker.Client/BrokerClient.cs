@@ -3,7 +3,9 @@ using Broker.Contracts.Session.V1;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Sessions;
+using System.Numerics;
 using Starknet;
+using Starknet.Transactions;
 using Proto = Broker.Contracts.Common.V1;
 
 namespace Broker.Client;
@@ -190,6 +192,194 @@ public sealed class BrokerClient
             throw new BrokerProtocolException("The broker's revoke call is not revoke_session(session_hash) on the session's account.");
         }
         return new RevokedSession(details, call);
+    }
+
+    /// <summary>
+    /// Executes a session transaction gaslessly: the session key signs the outside execution's message <c>m</c> locally,
+    /// the broker has the guardian cosign, builds the session token and the relayer sends <c>execute_from_outside_v2</c>
+    /// from one of its accounts and pays. One round trip; answers once the relayer submitted (or refused) it.
+    /// </summary>
+    /// <param name="session">The registered session.</param>
+    /// <param name="key">The session key (it signs locally; only the signature is sent).</param>
+    /// <param name="outsideExecution">The outside execution. Retry with the very same value and request id.</param>
+    /// <param name="requestId">Idempotency key (default a new UUID): a retry with the same id never executes twice.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="ArgumentException">The key is not the session's, or a call is not an allowed method.</exception>
+    /// <exception cref="BrokerException">The broker, the guardian or the relayer refused (a subclass says why).</exception>
+    public async Task<TransactionResult> ExecuteAsync(RegisteredSession session, SessionKey key, SessionOutsideExecution outsideExecution,
+        string? requestId = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(outsideExecution);
+        CheckKey(session, key);
+        var execution = outsideExecution.ToOutsideExecution();
+        session.Request.AllowedMethodsTree.GetProofs(execution.Calls);
+        var spec = session.Details.Specification;
+        var executionHash = execution.MessageHash(spec.ChainId, spec.AccountAddress);
+        var signature = key.SignTransaction(executionHash, session.SessionHash);
+        var fields = new Proto.OutsideExecutionFields
+        {
+            Caller = ProtoMapping.Hex(execution.Caller),
+            Nonce = ProtoMapping.Hex(execution.Nonce),
+            ExecuteAfter = outsideExecution.ExecuteAfter,
+            ExecuteBefore = outsideExecution.ExecuteBefore,
+        };
+        fields.Calls.AddRange(outsideExecution.Calls.Select(ProtoMapping.ToProto));
+        var response = await ErrorMapping.CallAsync(() => _client.ExecuteAsync(new ExecuteRequest
+        {
+            RequestId = requestId ?? Guid.NewGuid().ToString(),
+            SessionHash = ProtoMapping.Hex(session.SessionHash),
+            OutsideExecution = fields,
+            SessionSignature = ProtoMapping.ToProto(signature.Signature),
+        }, Options(cancellationToken)).ResponseAsync).ConfigureAwait(false);
+        if (ProtoMapping.ReadFelt(response.ExecutionHash, "execution_hash") != executionHash)
+        {
+            throw new BrokerProtocolException("The broker executed another outside execution than the one signed locally.");
+        }
+        return ProtoMapping.FromProto(response.Transaction);
+    }
+
+    /// <summary>
+    /// Account-paid path, step 1: the account's nonce and resource bounds (estimated by the relayer in estimate mode,
+    /// with its overhead and cap). The transaction hash is recomputed locally and must match the broker's.
+    /// </summary>
+    /// <param name="session">The registered session; the transaction is sent from its account.</param>
+    /// <param name="calls">The calls, each an allowed method of the session.</param>
+    /// <param name="tip">The tip.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="ArgumentException">A call is not an allowed method.</exception>
+    /// <exception cref="BrokerException">The broker or the relayer refused (e.g. ESTIMATE_FAILED when the transaction would fail).</exception>
+    public async Task<PreparedInvoke> PrepareInvokeAsync(RegisteredSession session, IReadOnlyList<SessionCall> calls, ulong tip = 0, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(calls);
+        var starknetCalls = calls.Select(c => c.ToCall()).ToArray();
+        session.Request.AllowedMethodsTree.GetProofs(starknetCalls);
+        var request = new PrepareInvokeRequest { SessionHash = ProtoMapping.Hex(session.SessionHash), Tip = tip };
+        request.Calls.AddRange(calls.Select(ProtoMapping.ToProto));
+        var response = await ErrorMapping.CallAsync(() => _client.PrepareInvokeAsync(request, Options(cancellationToken)).ResponseAsync).ConfigureAwait(false);
+
+        var spec = session.Details.Specification;
+        var fields = response.Transaction ?? throw new BrokerProtocolException("The broker answered without the transaction.");
+        if (ProtoMapping.ReadFelt(fields.SenderAddress, "transaction.sender_address") != spec.AccountAddress
+            || ProtoMapping.ReadFelt(fields.ChainId, "transaction.chain_id") != spec.ChainId || fields.Tip != tip)
+        {
+            throw new BrokerProtocolException("The broker prepared a transaction for another account, chain or tip.");
+        }
+        var bounds = fields.ResourceBounds ?? throw new BrokerProtocolException("The broker answered without resource bounds.");
+        var transaction = new InvokeTransactionV3
+        {
+            SenderAddress = spec.AccountAddress,
+            Calldata = ExecuteCalldata.Encode(starknetCalls),
+            ChainId = spec.ChainId,
+            Nonce = ProtoMapping.ReadFelt(fields.Nonce, "transaction.nonce"),
+            ResourceBounds = new ResourceBoundsMapping(ProtoMapping.FromProto(bounds.L1Gas), ProtoMapping.FromProto(bounds.L2Gas), ProtoMapping.FromProto(bounds.L1DataGas)),
+            Tip = tip,
+        };
+        var hash = transaction.ComputeHash();
+        if (ProtoMapping.ReadFelt(response.TransactionHash, "transaction_hash") != hash)
+        {
+            throw new BrokerProtocolException("The broker's transaction hash differs from the one computed locally.");
+        }
+        return new PreparedInvoke(calls, transaction, hash, SessionMessage.Hash(hash, session.SessionHash, Felt.Zero),
+            ReadAmount(response.EstimatedFee, "estimated_fee"), ReadAmount(response.MaxFee, "max_fee"));
+    }
+
+    /// <summary>
+    /// Account-paid path, step 2: the session key signs <see cref="PreparedInvoke.MessageHash"/> locally, the guardian
+    /// cosigns, the relayer submits the transaction from the user's account.
+    /// </summary>
+    /// <param name="session">The registered session.</param>
+    /// <param name="key">The session key.</param>
+    /// <param name="prepared">The transaction from <see cref="PrepareInvokeAsync"/>.</param>
+    /// <param name="requestId">Idempotency key (default a new UUID).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="BrokerException">The broker, the guardian or the relayer refused (a subclass says why).</exception>
+    public async Task<TransactionResult> SubmitInvokeAsync(RegisteredSession session, SessionKey key, PreparedInvoke prepared,
+        string? requestId = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(prepared);
+        CheckKey(session, key);
+        var signature = key.SignTransaction(prepared.TransactionHash, session.SessionHash);
+        var response = await ErrorMapping.CallAsync(() => _client.SubmitInvokeAsync(new SubmitInvokeRequest
+        {
+            RequestId = requestId ?? Guid.NewGuid().ToString(),
+            SessionHash = ProtoMapping.Hex(session.SessionHash),
+            Transaction = ProtoMapping.ToProto(prepared.Transaction, prepared.Calls),
+            SessionSignature = ProtoMapping.ToProto(signature.Signature),
+        }, Options(cancellationToken)).ResponseAsync).ConfigureAwait(false);
+        return ProtoMapping.FromProto(response.Transaction);
+    }
+
+    /// <summary>Where a request stands.</summary>
+    /// <param name="requestId">The request id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="RequestNotFoundException">Unknown request id.</exception>
+    public async Task<TransactionResult> GetTransactionAsync(string requestId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(requestId);
+        var info = await ErrorMapping.CallAsync(() => _client.GetTransactionAsync(new GetTransactionRequest { RequestId = requestId }, Options(cancellationToken)).ResponseAsync).ConfigureAwait(false);
+        return ProtoMapping.FromProto(info);
+    }
+
+    /// <summary>
+    /// The current state of a request, then every change until it is final. The per-call timeout does not apply to the
+    /// stream; cancel the token to stop watching.
+    /// </summary>
+    /// <param name="requestId">The request id.</param>
+    /// <param name="cancellationToken">Stops the stream.</param>
+    public async IAsyncEnumerable<TransactionResult> WatchAsync(string requestId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(requestId);
+        using var call = _client.WatchTransaction(new GetTransactionRequest { RequestId = requestId }, cancellationToken: cancellationToken);
+        while (true)
+        {
+            Proto.TransactionInfo info;
+            try
+            {
+                if (!await call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false))
+                {
+                    yield break;
+                }
+                info = call.ResponseStream.Current;
+            }
+            catch (RpcException e) when (e.StatusCode != StatusCode.Cancelled)
+            {
+                throw ErrorMapping.Map(e);
+            }
+            yield return ProtoMapping.FromProto(info);
+        }
+    }
+
+    /// <summary>Watches a request until it is final and returns its final state.</summary>
+    /// <param name="requestId">The request id.</param>
+    /// <param name="cancellationToken">Gives up waiting.</param>
+    public async Task<TransactionResult> WaitForFinalAsync(string requestId, CancellationToken cancellationToken = default)
+    {
+        TransactionResult? last = null;
+        await foreach (var result in WatchAsync(requestId, cancellationToken).ConfigureAwait(false))
+        {
+            last = result;
+            if (result.IsFinal)
+            {
+                return result;
+            }
+        }
+        return last ?? throw new BrokerProtocolException("The broker's watch ended without a status.");
+    }
+
+    private static BigInteger ReadAmount(string text, string field) =>
+        BigInteger.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new BrokerProtocolException($"The broker answered a malformed {field}.");
+
+    private static void CheckKey(RegisteredSession session, SessionKey key)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(key);
+        if (key.PublicKey != session.Request.SessionPublicKey)
+        {
+            throw new ArgumentException("The key is not the session's key.", nameof(key));
+        }
     }
 
     private async Task<SessionPage> ListAsync(ListSessionsRequest request, int pageSize, string? pageToken, CancellationToken cancellationToken)

@@ -62,4 +62,22 @@ public static class BrokerErrorReasons
 
     /// <summary>Guardian: too many transactions for the session in the last minute (RESOURCE_EXHAUSTED).</summary>
     public const string RateLimited = "RATE_LIMITED";
+
+    /// <summary>The relayer does not know the request id (NOT_FOUND).</summary>
+    public const string RequestNotFound = "REQUEST_NOT_FOUND";
+
+    /// <summary>The request id was already used for a different request (FAILED_PRECONDITION); use a new id.</summary>
+    public const string RequestIdReused = "REQUEST_ID_REUSED";
+
+    /// <summary>The relayer could not be reached (UNAVAILABLE); retry with the same request id.</summary>
+    public const string RelayerUnavailable = "RELAYER_UNAVAILABLE";
+
+    /// <summary>Relayer: the transaction would fail; the message carries the account's error (FAILED_PRECONDITION).</summary>
+    public const string EstimateFailed = "ESTIMATE_FAILED";
+
+    /// <summary>Relayer: the estimated fee is above its cap per transaction (FAILED_PRECONDITION).</summary>
+    public const string FeeCapExceeded = "FEE_CAP_EXCEEDED";
+
+    /// <summary>Relayer: the outside execution's execute_before has passed (FAILED_PRECONDITION).</summary>
+    public const string OutsideExecutionExpired = "OUTSIDE_EXECUTION_EXPIRED";
 }

@@ -68,6 +68,10 @@ public sealed class InvalidRequestException(string? reason, string message, IRea
 public sealed class SessionNotFoundException(string? reason, string message, Exception? innerException)
     : BrokerException(StatusCode.NotFound, reason, message, [], innerException);
 
+/// <summary>The relayer does not know the request id (NOT_FOUND, reason <c>REQUEST_NOT_FOUND</c>).</summary>
+public sealed class RequestNotFoundException(string? reason, string message, Exception? innerException)
+    : BrokerException(StatusCode.NotFound, reason, message, [], innerException);
+
 /// <summary>The session is revoked, off-chain or on-chain (FAILED_PRECONDITION, reason <c>SESSION_REVOKED</c>).</summary>
 public sealed class SessionRevokedException(string? reason, string message, Exception? innerException)
     : BrokerException(StatusCode.FailedPrecondition, reason, message, [], innerException);

@@ -13,6 +13,9 @@ internal sealed record SessionBrokerOptions
     /// <summary>The GuardianSigner's gRPC address (<c>SessionBroker:GuardianUrl</c>), e.g. <c>http://guardian:8080</c>.</summary>
     public Uri? GuardianUrl { get; init; }
 
+    /// <summary>The TxRelayer's gRPC address (<c>SessionBroker:RelayerUrl</c>), e.g. <c>http://127.0.0.1:5301</c>.</summary>
+    public Uri? RelayerUrl { get; init; }
+
     /// <summary>The longest session the broker prepares or registers, counted from now. Default 30 days.</summary>
     public TimeSpan MaxSessionLifetime { get; init; } = TimeSpan.FromDays(30);
 
@@ -50,6 +53,7 @@ internal sealed class SessionBrokerOptionsValidator : IValidateOptions<SessionBr
         var failures = new List<string>();
         CheckUrl(failures, "NodeUrl", options.NodeUrl);
         CheckUrl(failures, "GuardianUrl", options.GuardianUrl);
+        CheckUrl(failures, "RelayerUrl", options.RelayerUrl);
         if (options.MaxSessionLifetime < TimeSpan.FromMinutes(1) || options.MaxSessionLifetime > TimeSpan.FromDays(3650))
         {
             failures.Add($"{SessionBrokerOptions.SectionName}:MaxSessionLifetime must be between one minute and 3650 days; it is {options.MaxSessionLifetime}.");

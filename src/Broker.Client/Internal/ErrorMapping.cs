@@ -35,7 +35,9 @@ internal static class ErrorMapping
                     .Select(v => new FieldViolation(v.Field, v.Description)).ToArray() ?? [];
                 return new InvalidRequestException(reason, message, violations, exception);
             case Grpc.Core.StatusCode.NotFound:
-                return new SessionNotFoundException(reason, message, exception);
+                return reason == BrokerErrorReasons.RequestNotFound
+                    ? new RequestNotFoundException(reason, message, exception)
+                    : new SessionNotFoundException(reason, message, exception);
             case Grpc.Core.StatusCode.FailedPrecondition:
                 return reason switch
                 {

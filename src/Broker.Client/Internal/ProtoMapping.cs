@@ -135,6 +135,75 @@ internal static class ProtoMapping
         MaxPricePerUnit = bounds.MaxPricePerUnit.ToString(CultureInfo.InvariantCulture),
     };
 
+    public static TransactionResult FromProto(Proto.TransactionInfo? info)
+    {
+        if (info is null)
+        {
+            throw new BrokerProtocolException("The broker answered without the transaction.");
+        }
+        BigInteger? fee = null;
+        if (info.ActualFee.Length > 0)
+        {
+            fee = BigInteger.TryParse(info.ActualFee, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+                ? value
+                : throw new BrokerProtocolException("The broker answered a malformed fee.");
+        }
+        return new TransactionResult
+        {
+            RequestId = info.RequestId,
+            State = info.Status switch
+            {
+                Proto.TransactionStatus.Accepted => TransactionState.Accepted,
+                Proto.TransactionStatus.Submitted => TransactionState.Submitted,
+                Proto.TransactionStatus.PreConfirmed => TransactionState.PreConfirmed,
+                Proto.TransactionStatus.AcceptedOnL2 => TransactionState.AcceptedOnL2,
+                Proto.TransactionStatus.Reverted => TransactionState.Reverted,
+                Proto.TransactionStatus.Rejected => TransactionState.Rejected,
+                _ => throw new BrokerProtocolException($"The broker answered an unknown transaction status {info.Status}."),
+            },
+            Path = info.Kind == Proto.TransactionKind.Invoke ? TransactionPath.Invoke : TransactionPath.OutsideExecution,
+            TransactionHash = info.TransactionHash.Length > 0 ? ReadFelt(info.TransactionHash, "transaction_hash") : null,
+            Reason = info.Reason.Length > 0 ? info.Reason : null,
+            ActualFee = fee,
+            BlockNumber = info.BlockNumber == 0 ? null : info.BlockNumber,
+            RelayerAddress = info.RelayerAddress.Length > 0 ? ReadFelt(info.RelayerAddress, "relayer_address") : null,
+            BatchSize = (int)Math.Min(info.BatchSize, int.MaxValue),
+            AcceptedAt = DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Min(info.AcceptedAtUnixMs, (ulong)long.MaxValue)),
+            FinalAt = info.FinalAtUnixMs == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Min(info.FinalAtUnixMs, (ulong)long.MaxValue)),
+            PreviousTransactionHashes = [.. info.PreviousTransactionHashes.Select(h => ReadFelt(h, "previous_transaction_hashes"))],
+        };
+    }
+
+    public static Proto.InvokeV3Fields ToProto(InvokeTransactionV3 transaction, IEnumerable<SessionCall> calls)
+    {
+        var fields = new Proto.InvokeV3Fields
+        {
+            SenderAddress = Hex(transaction.SenderAddress),
+            Nonce = Hex(transaction.Nonce),
+            ResourceBounds = new Proto.ResourceBoundsMapping
+            {
+                L1Gas = ToProto(transaction.ResourceBounds.L1Gas),
+                L2Gas = ToProto(transaction.ResourceBounds.L2Gas),
+                L1DataGas = ToProto(transaction.ResourceBounds.L1DataGas),
+            },
+            Tip = transaction.Tip,
+            ChainId = Hex(transaction.ChainId),
+        };
+        fields.Calls.AddRange(calls.Select(ToProto));
+        return fields;
+    }
+
+    public static ResourceBounds FromProto(Proto.ResourceBounds? bound)
+    {
+        if (bound is null)
+        {
+            return ResourceBounds.Zero;
+        }
+        return UInt128.TryParse(bound.MaxPricePerUnit.Length == 0 ? "0" : bound.MaxPricePerUnit, NumberStyles.None, CultureInfo.InvariantCulture, out var price)
+            ? new ResourceBounds(bound.MaxAmount, price)
+            : throw new BrokerProtocolException("The broker answered a malformed max_price_per_unit.");
+    }
+
     private static DateTimeOffset FromUnixSeconds(ulong seconds) => seconds <= (ulong)DateTimeOffset.MaxValue.ToUnixTimeSeconds()
         ? DateTimeOffset.FromUnixTimeSeconds((long)seconds)
         : throw new BrokerProtocolException("The broker answered a timestamp out of range.");

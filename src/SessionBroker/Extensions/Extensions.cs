@@ -37,6 +37,12 @@ internal static class Extensions
             .EnableCallContextPropagation(o => o.SuppressContextNotFoundErrors = true);
         services.AddSingleton<GuardianGateway>();
 
+        services.AddGrpcClient<Broker.Contracts.Relayer.V1.TxRelayer.TxRelayerClient>((sp, o) =>
+                o.Address = sp.GetRequiredService<IOptions<SessionBrokerOptions>>().Value.RelayerUrl)
+            .EnableCallContextPropagation(o => o.SuppressContextNotFoundErrors = true);
+        services.AddSingleton<RelayerGateway>();
+        services.AddSingleton<SessionExecutor>();
+
         services.AddSingleton<SessionRegistry>();
         services.AddHostedService<RevocationWatcher>();
         return builder;

@@ -34,6 +34,12 @@ internal sealed class GuardianGateway(GuardianSigner.GuardianSignerClient client
     public Task<CosignAuthorizationResponse> CosignAuthorizationAsync(CosignAuthorizationRequest request, CancellationToken cancellationToken) =>
         Guard(() => client.CosignAuthorizationAsync(request, cancellationToken: cancellationToken).ResponseAsync);
 
+    public Task<CosignResponse> CosignOutsideExecutionAsync(CosignOutsideExecutionRequest request, CancellationToken cancellationToken) =>
+        Guard(() => client.CosignOutsideExecutionAsync(request, cancellationToken: cancellationToken).ResponseAsync);
+
+    public Task<CosignResponse> CosignInvokeAsync(CosignInvokeRequest request, CancellationToken cancellationToken) =>
+        Guard(() => client.CosignInvokeAsync(request, cancellationToken: cancellationToken).ResponseAsync);
+
     /// <returns>False when the guardian had already revoked it.</returns>
     public async Task<bool> RevokeAsync(Felt sessionHash, bool onChain, CancellationToken cancellationToken)
     {

@@ -22,6 +22,7 @@ internal sealed class SessionBrokerService(
     IAccountChain chain,
     GuardianGateway guardian,
     IEventPublisher events,
+    SessionExecutor executor,
     IOptions<SessionBrokerOptions> options,
     TimeProvider time,
     ILogger<SessionBrokerService> logger) : Contracts.SessionBroker.SessionBrokerBase
@@ -160,6 +161,21 @@ internal sealed class SessionBrokerService(
         revokeCall.Calldata.AddRange(call.Calldata.Select(f => f.ToString()));
         return new Contracts.RevokeSessionResponse { Session = record.ToInfo(now), RevokeCall = revokeCall };
     }
+
+    public override Task<Contracts.ExecuteResponse> Execute(Contracts.ExecuteRequest request, ServerCallContext context) =>
+        executor.ExecuteAsync(request, context.CancellationToken);
+
+    public override Task<Contracts.PrepareInvokeResponse> PrepareInvoke(Contracts.PrepareInvokeRequest request, ServerCallContext context) =>
+        executor.PrepareInvokeAsync(request, context.CancellationToken);
+
+    public override Task<Contracts.SubmitInvokeResponse> SubmitInvoke(Contracts.SubmitInvokeRequest request, ServerCallContext context) =>
+        executor.SubmitInvokeAsync(request, context.CancellationToken);
+
+    public override Task<Proto.TransactionInfo> GetTransaction(Contracts.GetTransactionRequest request, ServerCallContext context) =>
+        executor.GetTransactionAsync(request, context.CancellationToken);
+
+    public override Task WatchTransaction(Contracts.GetTransactionRequest request, IServerStreamWriter<Proto.TransactionInfo> responseStream, ServerCallContext context) =>
+        executor.WatchAsync(request, responseStream, context.CancellationToken);
 
     /// <summary>Publishes <c>session-revoked</c>; shared with the watcher. Delivery is at least once, so a repeated
     /// revocation may publish again and consumers deduplicate by session hash.</summary>

@@ -109,3 +109,6 @@ internal sealed class RecordingPublisher : IEventPublisher
         return Task.FromResult(new CloudEvent { Id = Guid.NewGuid().ToString(), Source = "test", Topic = topic, PubSubName = Name, Data = json });
     }
 }
+
+/// <summary>A relayer client for the unit tests of the registry calls, which never reach the relayer.</summary>
+internal sealed class UnusedRelayerClient : Broker.Contracts.Relayer.V1.TxRelayer.TxRelayerClient;

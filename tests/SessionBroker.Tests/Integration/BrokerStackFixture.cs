@@ -94,6 +94,7 @@ public sealed class BrokerStackFixture : IAsyncLifetime, IDisposable
             web.UseEnvironment("Testing");
             web.UseSetting("SessionBroker:NodeUrl", Devnet.RpcEndpoint.ToString());
             web.UseSetting("SessionBroker:GuardianUrl", "http://guardian.test");
+            web.UseSetting("SessionBroker:RelayerUrl", "http://relayer.test");
             web.UseSetting("SessionBroker:RevocationWatcher:PollInterval", WatcherInterval.ToString());
             web.UseSetting("State:Sqlite:ConnectionString", $"Data Source=broker-{Guid.NewGuid():N};Mode=Memory;Cache=Shared");
             web.ConfigureLogging(logging => logging.ClearProviders());

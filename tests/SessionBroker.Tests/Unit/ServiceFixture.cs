@@ -27,9 +27,13 @@ internal sealed class ServiceFixture : IDisposable
         {
             NodeUrl = new Uri("http://127.0.0.1:1/rpc"),
             GuardianUrl = new Uri("http://127.0.0.1:2"),
+            RelayerUrl = new Uri("http://127.0.0.1:3"),
             MaxSessionLifetime = TimeSpan.FromDays(7),
         });
-        Service = new SessionBrokerService(Registry, Chain, Guardian, Publisher, Options, Time, NullLogger<SessionBrokerService>.Instance);
+        // Execution goes to the relayer, which these tests never reach (tests/TxRelayer.Tests cover it).
+        var relayer = new RelayerGateway(new UnusedRelayerClient());
+        Service = new SessionBrokerService(Registry, Chain, Guardian, Publisher, new SessionExecutor(Registry, Guardian, relayer, Time), Options, Time,
+            NullLogger<SessionBrokerService>.Instance);
     }
 
     public FakeTimeProvider Time { get; }

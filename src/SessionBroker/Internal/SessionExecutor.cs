@@ -1,0 +1,235 @@
+using System.Collections.Concurrent;
+using Broker.Contracts.Guardian.V1;
+using Broker.Hosting.Grpc;
+using Grpc.Core;
+using Sessions;
+using Starknet;
+using Starknet.Transactions;
+using Contracts = Broker.Contracts.Session.V1;
+using Proto = Broker.Contracts.Common.V1;
+using Relayer = Broker.Contracts.Relayer.V1;
+using StarknetCall = Starknet.Transactions.Call;
+
+namespace SessionBroker.Internal;
+
+/// <summary>
+/// Session transactions end to end: the broker checks the session (registered, not revoked, not expired, every call an
+/// allowed method), has the guardian cosign the per-transaction message, builds the session token (the stored
+/// authorization, both signatures, one Merkle proof per call) and hands the transaction to the relayer.
+/// </summary>
+/// <remarks>
+/// Idempotency rests on the relayer's request ids: a retried request reaches the relayer with the same id and gets the
+/// stored answer. When the guardian refuses a retry (say the session was revoked after the first attempt went through),
+/// the broker asks the relayer for the request id first, so a request that was accepted is reported as such.
+/// </remarks>
+internal sealed class SessionExecutor(SessionRegistry registry, GuardianGateway guardian, RelayerGateway relayer, TimeProvider time)
+{
+    // r = s = 1 are below the curve order; estimate mode checks everything but the signature equations (§13.4).
+    private static readonly StarkSignature s_estimateSignature = new(Felt.One, Felt.One);
+
+    private readonly ConcurrentDictionary<string, SessionRequest> _sessions = new(StringComparer.Ordinal);
+
+    public async Task<Contracts.ExecuteResponse> ExecuteAsync(Contracts.ExecuteRequest request, CancellationToken ct)
+    {
+        var requestId = ExecutionReader.RequestId(request.RequestId);
+        var sessionHash = RequestFields.Felt(request.SessionHash, "session_hash");
+        var outside = ExecutionReader.OutsideExecution(request.OutsideExecution, "outside_execution");
+        var sessionSignature = ExecutionReader.Signature(request.SessionSignature, "session_signature");
+        SessionRecord record;
+        SessionRequest session;
+        Felt executionHash;
+        Felt[][] proofs;
+        CosignResponse cosign;
+        try
+        {
+            (record, session) = await UsableSessionAsync(sessionHash, ct).ConfigureAwait(false);
+            proofs = Proofs(session, outside.Calls, "outside_execution.calls");
+            executionHash = outside.MessageHash(session.ChainId, session.AccountAddress);
+            cosign = await guardian.CosignOutsideExecutionAsync(new CosignOutsideExecutionRequest
+            {
+                SessionHash = sessionHash.ToString(),
+                OutsideExecution = request.OutsideExecution,
+                SessionSignature = request.SessionSignature,
+                CacheOwnerGuid = "0x0",
+                // The relayer pays: nothing is charged against the session's txFees.
+                MaxFee = "0",
+            }, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is RpcException or BrokerRpcException)
+        {
+            if (await relayer.FindAsync(requestId, ct).ConfigureAwait(false) is { } accepted)
+            {
+                return new Contracts.ExecuteResponse { Transaction = accepted, ExecutionHash = await ExecutionHashAsync(sessionHash, outside, ct).ConfigureAwait(false) };
+            }
+            throw;
+        }
+        var token = Token(record, session, executionHash, sessionSignature, cosign, proofs);
+
+        var submitted = await relayer.SubmitOutsideExecutionAsync(new Relayer.SubmitOutsideExecutionRequest
+        {
+            RequestId = requestId,
+            AccountAddress = session.AccountAddress.ToString(),
+            OutsideExecution = request.OutsideExecution,
+            Signature = { token.Select(f => f.ToString()) },
+        }, ct).ConfigureAwait(false);
+        return new Contracts.ExecuteResponse { Transaction = submitted.Transaction, ExecutionHash = executionHash.ToString() };
+    }
+
+    public async Task<Contracts.PrepareInvokeResponse> PrepareInvokeAsync(Contracts.PrepareInvokeRequest request, CancellationToken ct)
+    {
+        var sessionHash = RequestFields.Felt(request.SessionHash, "session_hash");
+        var calls = ExecutionReader.Calls(request.Calls, "calls");
+        var (record, session) = await UsableSessionAsync(sessionHash, ct).ConfigureAwait(false);
+        var proofs = Proofs(session, calls, "calls");
+
+        // The estimate's token: the real keys, authorization and proofs, placeholder signatures (estimate mode).
+        var guardianKey = Felt.Parse(record.GuardianPublicKey);
+        var estimateToken = SessionToken.WithCacheOwnerGuid(session.Session, Felt.Zero, Authorization(record),
+            new StarknetSignerSignature(session.SessionPublicKey, s_estimateSignature),
+            new StarknetSignerSignature(guardianKey, s_estimateSignature), proofs).ToFelts();
+        var prepared = await relayer.PrepareInvokeAsync(new Relayer.PrepareInvokeRequest
+        {
+            SenderAddress = session.AccountAddress.ToString(),
+            Calls = { request.Calls },
+            EstimateSignature = { estimateToken.Select(f => f.ToString()) },
+            Tip = request.Tip,
+        }, ct).ConfigureAwait(false);
+        if (!Felt.TryParse(prepared.ChainId, out var relayerChain) || relayerChain != session.ChainId)
+        {
+            throw BrokerRpcException.FailedPrecondition($"the relayer follows chain {prepared.ChainId}, the session is for {session.ChainId}", "CHAIN_MISMATCH", "session_hash");
+        }
+
+        var fields = new Proto.InvokeV3Fields
+        {
+            SenderAddress = session.AccountAddress.ToString(),
+            Calls = { request.Calls },
+            Nonce = prepared.Nonce,
+            ResourceBounds = prepared.ResourceBounds,
+            Tip = request.Tip,
+            ChainId = session.ChainId.ToString(),
+        };
+        var (transaction, _) = ExecutionReader.Invoke(fields, "transaction");
+        var hash = transaction.ComputeHash();
+        return new Contracts.PrepareInvokeResponse
+        {
+            Transaction = fields,
+            TransactionHash = hash.ToString(),
+            MessageHash = SessionMessage.Hash(hash, sessionHash, Felt.Zero).ToString(),
+            EstimatedFee = prepared.EstimatedFee,
+            MaxFee = prepared.MaxFee,
+        };
+    }
+
+    public async Task<Contracts.SubmitInvokeResponse> SubmitInvokeAsync(Contracts.SubmitInvokeRequest request, CancellationToken ct)
+    {
+        var requestId = ExecutionReader.RequestId(request.RequestId);
+        var sessionHash = RequestFields.Felt(request.SessionHash, "session_hash");
+        var (transaction, calls) = ExecutionReader.Invoke(request.Transaction, "transaction");
+        var sessionSignature = ExecutionReader.Signature(request.SessionSignature, "session_signature");
+        var hash = transaction.ComputeHash();
+        SessionRecord record;
+        SessionRequest session;
+        Felt[][] proofs;
+        CosignResponse cosign;
+        try
+        {
+            (record, session) = await UsableSessionAsync(sessionHash, ct).ConfigureAwait(false);
+            if (transaction.SenderAddress != session.AccountAddress)
+            {
+                throw BrokerRpcException.FailedPrecondition($"the transaction is sent by {transaction.SenderAddress}, the session is for {session.AccountAddress}",
+                    "ACCOUNT_MISMATCH", "transaction.sender_address");
+            }
+            if (transaction.ChainId != session.ChainId)
+            {
+                throw BrokerRpcException.FailedPrecondition($"the transaction is for chain {transaction.ChainId}, the session for {session.ChainId}", "CHAIN_MISMATCH", "transaction.chain_id");
+            }
+            proofs = Proofs(session, calls, "transaction.calls");
+            cosign = await guardian.CosignInvokeAsync(new CosignInvokeRequest
+            {
+                SessionHash = sessionHash.ToString(),
+                Transaction = request.Transaction,
+                SessionSignature = request.SessionSignature,
+                CacheOwnerGuid = "0x0",
+            }, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is RpcException or BrokerRpcException)
+        {
+            if (await relayer.FindAsync(requestId, ct).ConfigureAwait(false) is { } accepted)
+            {
+                return new Contracts.SubmitInvokeResponse { Transaction = accepted };
+            }
+            throw;
+        }
+        var token = Token(record, session, hash, sessionSignature, cosign, proofs);
+        var submitted = await relayer.SubmitInvokeAsync(new Relayer.SubmitInvokeRequest
+        {
+            RequestId = requestId,
+            Transaction = request.Transaction,
+            Signature = { token.Select(f => f.ToString()) },
+        }, ct).ConfigureAwait(false);
+        return new Contracts.SubmitInvokeResponse { Transaction = submitted.Transaction };
+    }
+
+    public async Task<Proto.TransactionInfo> GetTransactionAsync(Contracts.GetTransactionRequest request, CancellationToken ct) =>
+        await relayer.GetTransactionAsync(ExecutionReader.RequestId(request.RequestId), ct).ConfigureAwait(false);
+
+    public Task WatchAsync(Contracts.GetTransactionRequest request, IServerStreamWriter<Proto.TransactionInfo> stream, CancellationToken ct) =>
+        relayer.WatchAsync(ExecutionReader.RequestId(request.RequestId), info => stream.WriteAsync(info, ct), ct);
+
+    private async Task<(SessionRecord Record, SessionRequest Session)> UsableSessionAsync(Felt sessionHash, CancellationToken ct)
+    {
+        var record = await registry.FindAsync(sessionHash, ct).ConfigureAwait(false)
+            ?? throw BrokerRpcException.NotFound("no session with this hash is registered", "SESSION_NOT_FOUND", "session_hash");
+        switch (record.StatusAt(time.GetUtcNow()))
+        {
+            case Contracts.SessionStatus.Revoked:
+                throw BrokerRpcException.FailedPrecondition("session revoked", "SESSION_REVOKED", "session_hash");
+            case Contracts.SessionStatus.Expired:
+                throw BrokerRpcException.FailedPrecondition("session expired", "SESSION_EXPIRED", "session_hash");
+        }
+        var session = _sessions.GetOrAdd(record.SessionHash, _ => new SessionRequest(
+            Felt.Parse(record.ChainId), record.Account, Felt.Parse(record.SessionPublicKey), record.ExpiresAt,
+            [.. record.AllowedMethods.Select(m => new AllowedMethod(Felt.Parse(m.ContractAddress), m.EntryPoint))], record.Metadata));
+        return (record, session);
+    }
+
+    /// <summary>The outside execution's hash for a stored session (revoked or not), or empty when the session is unknown.</summary>
+    private async Task<string> ExecutionHashAsync(Felt sessionHash, OutsideExecution outside, CancellationToken ct) =>
+        await registry.FindAsync(sessionHash, ct).ConfigureAwait(false) is { } record
+            ? outside.MessageHash(Felt.Parse(record.ChainId), record.Account).ToString()
+            : "";
+
+    private static Felt[][] Proofs(SessionRequest session, IReadOnlyList<StarknetCall> calls, string field)
+    {
+        for (var j = 0; j < calls.Count; j++)
+        {
+            if (calls[j].To == session.AccountAddress)
+            {
+                throw BrokerRpcException.PermissionDenied($"call {j} targets the account itself", "CALL_TO_ACCOUNT", $"{field}[{j}].to");
+            }
+        }
+        return session.AllowedMethodsTree.TryGetProofs(calls, out var proofs, out var bad)
+            ? proofs
+            : throw BrokerRpcException.PermissionDenied($"method not allowed: call {bad} is not an allowed method of the session", "METHOD_NOT_ALLOWED", $"{field}[{bad}]");
+    }
+
+    /// <summary>The session token (account 0.5.0 layout, no authorization caching), after checking the guardian's answer.</summary>
+    private static Felt[] Token(SessionRecord record, SessionRequest session, Felt executionHash, StarkSignature sessionSignature, CosignResponse cosign, Felt[][] proofs)
+    {
+        var m = SessionMessage.Hash(executionHash, session.SessionHash, Felt.Zero);
+        var guardianKey = Felt.Parse(record.GuardianPublicKey);
+        if (!Felt.TryParse(cosign.ExecutionHash, out var cosigned) || cosigned != executionHash
+            || !Felt.TryParse(cosign.GuardianPublicKey, out var key) || key != guardianKey
+            || cosign.GuardianSignature is null
+            || !Felt.TryParse(cosign.GuardianSignature.R, out var r) || !Felt.TryParse(cosign.GuardianSignature.S, out var s)
+            || !Ecdsa.VerifyOnChain(m, guardianKey, new StarkSignature(r, s)))
+        {
+            throw new BrokerRpcException(StatusCode.Internal, "the guardian's cosignature does not match the transaction", "GUARDIAN_MALFORMED_ANSWER");
+        }
+        return SessionToken.WithCacheOwnerGuid(session.Session, Felt.Zero, Authorization(record),
+            new StarknetSignerSignature(session.SessionPublicKey, sessionSignature),
+            new StarknetSignerSignature(guardianKey, new StarkSignature(r, s)), proofs).ToFelts();
+    }
+
+    private static Felt[] Authorization(SessionRecord record) => [.. record.Authorization.Select(Felt.Parse)];
+}

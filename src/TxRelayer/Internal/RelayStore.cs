@@ -1,0 +1,205 @@
+using System.Collections.Concurrent;
+using Broker.Hosting.State;
+
+namespace TxRelayer.Internal;
+
+/// <summary>
+/// The relayer's state: requests (<c>relayer:request:{id}</c>), signed relayer transactions (<c>relayer:tx:{hash}</c>)
+/// and an index of the requests not yet final, split into <see cref="ShardCount"/> shards (<c>relayer:pending:{n}</c>)
+/// so that a restart finds every request to resume without scanning.
+/// </summary>
+/// <remarks>
+/// <para>A request is added with a first write on its key together with its index entry, in one state transaction:
+/// the first of two concurrent submissions with the same id wins and the other reads the stored request. A request
+/// that becomes final leaves the index in the same transaction as its final write, so the index never loses a live
+/// request.</para>
+/// <para>One relayer process owns its state store (one instance per store; run a second relayer with its own store
+/// and its own accounts). Within the process the index shards are kept in memory and written under one lock, so no
+/// ETag race arises; requests not yet final are cached in memory as the authoritative copy.</para>
+/// </remarks>
+internal sealed class RelayStore(IStateStore store) : IDisposable
+{
+    public const int ShardCount = 64;
+    private const string RequestPrefix = "relayer:request:";
+    private const string TransactionPrefix = "relayer:tx:";
+    private const string ShardPrefix = "relayer:pending:";
+
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly HashSet<string>[] _shards = [.. Enumerable.Range(0, ShardCount).Select(_ => new HashSet<string>(StringComparer.Ordinal))];
+    private readonly ConcurrentDictionary<string, RelayRequest> _live = new(StringComparer.Ordinal);
+
+    // Request ids are free text; escaping keeps them from forming other keys (":" and the Dapr "||" separator).
+    public static string RequestKey(string requestId) => RequestPrefix + Uri.EscapeDataString(requestId);
+
+    public static string TransactionKey(string hash) => TransactionPrefix + hash;
+
+    private static string ShardKey(int shard) => ShardPrefix + shard.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static int ShardOf(string requestId) => (int)((uint)StableHash(requestId) % ShardCount);
+
+    /// <summary>Reads the index; returns the ids of every request that was not final when it was last written.</summary>
+    public async Task<IReadOnlyList<string>> LoadPendingAsync(CancellationToken cancellationToken)
+    {
+        var ids = new List<string>();
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            for (var i = 0; i < ShardCount; i++)
+            {
+                var entry = await store.GetAsync<PendingShard>(ShardKey(i), cancellationToken).ConfigureAwait(false);
+                _shards[i].Clear();
+                foreach (var id in entry.Value?.RequestIds ?? [])
+                {
+                    _shards[i].Add(id);
+                    ids.Add(id);
+                }
+            }
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+        return ids;
+    }
+
+    public async Task<RelayRequest?> GetAsync(string requestId, CancellationToken cancellationToken)
+    {
+        if (_live.TryGetValue(requestId, out var live))
+        {
+            return live;
+        }
+        return (await store.GetAsync<RelayRequest>(RequestKey(requestId), cancellationToken).ConfigureAwait(false)).Value;
+    }
+
+    public async Task<RelayerTransaction?> GetTransactionAsync(string hash, CancellationToken cancellationToken) =>
+        (await store.GetAsync<RelayerTransaction>(TransactionKey(hash), cancellationToken).ConfigureAwait(false)).Value;
+
+    /// <summary>Stores a new request with its index entry; when the id is taken, nothing is written and the stored request is returned.</summary>
+    public async Task<(RelayRequest Request, bool Created)> AddAsync(RelayRequest request, CancellationToken cancellationToken)
+    {
+        var key = RequestKey(request.RequestId);
+        var shard = ShardOf(request.RequestId);
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var ids = new List<string>(_shards[shard]) { request.RequestId };
+            var created = await store.TryExecuteTransactionAsync(
+                [StateOperation.TryUpsert(key, request, etag: null), StateOperation.Upsert(ShardKey(shard), new PendingShard(ids))],
+                cancellationToken).ConfigureAwait(false);
+            if (created)
+            {
+                _shards[shard].Add(request.RequestId);
+                _live[request.RequestId] = request;
+                return (request, true);
+            }
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+        var existing = await GetAsync(request.RequestId, cancellationToken).ConfigureAwait(false);
+        return (existing ?? throw new StateConcurrencyException(key, 1), false);
+    }
+
+    /// <summary>
+    /// Writes requests (and a relayer transaction) in one state transaction; final requests leave the index in the
+    /// same transaction.
+    /// </summary>
+    public async Task SaveAsync(IReadOnlyList<RelayRequest> requests, RelayerTransaction? transaction, CancellationToken cancellationToken)
+    {
+        var operations = new List<StateOperation>(requests.Count + 2);
+        foreach (var request in requests)
+        {
+            operations.Add(StateOperation.Upsert(RequestKey(request.RequestId), request));
+        }
+        if (transaction is not null)
+        {
+            operations.Add(StateOperation.Upsert(TransactionKey(transaction.Hash), transaction));
+        }
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var changed = new Dictionary<int, HashSet<string>>();
+            foreach (var request in requests)
+            {
+                var shard = ShardOf(request.RequestId);
+                var inIndex = _shards[shard].Contains(request.RequestId);
+                if (request.IsFinal == inIndex)
+                {
+                    if (!changed.TryGetValue(shard, out var ids))
+                    {
+                        changed[shard] = ids = new HashSet<string>(_shards[shard], StringComparer.Ordinal);
+                    }
+                    if (request.IsFinal)
+                    {
+                        ids.Remove(request.RequestId);
+                    }
+                    else
+                    {
+                        ids.Add(request.RequestId);
+                    }
+                }
+            }
+            foreach (var (shard, ids) in changed)
+            {
+                operations.Add(StateOperation.Upsert(ShardKey(shard), new PendingShard([.. ids])));
+            }
+            if (!await store.TryExecuteTransactionAsync(operations, cancellationToken).ConfigureAwait(false))
+            {
+                throw new StateConcurrencyException(operations[0].Key, 1);
+            }
+            foreach (var (shard, ids) in changed)
+            {
+                _shards[shard] = ids;
+            }
+            foreach (var request in requests)
+            {
+                if (request.IsFinal)
+                {
+                    _live.TryRemove(request.RequestId, out _);
+                }
+                else
+                {
+                    _live[request.RequestId] = request;
+                }
+            }
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    public Task SaveAsync(RelayRequest request, CancellationToken cancellationToken) => SaveAsync([request], null, cancellationToken);
+
+    public Task SaveTransactionAsync(RelayerTransaction transaction, CancellationToken cancellationToken) =>
+        SaveAsync([], transaction, cancellationToken);
+
+    /// <summary>The in-memory copy of a live request (null when final or unknown).</summary>
+    public RelayRequest? Live(string requestId) => _live.TryGetValue(requestId, out var request) ? request : null;
+
+    /// <summary>Puts a request read at start-up into the live cache.</summary>
+    public void Remember(RelayRequest request)
+    {
+        if (!request.IsFinal)
+        {
+            _live[request.RequestId] = request;
+        }
+    }
+
+    public void Dispose() => _writeLock.Dispose();
+
+    // string.GetHashCode is randomized per process; the shard of an id must not change across restarts.
+    private static int StableHash(string text)
+    {
+        unchecked
+        {
+            var hash = (int)2166136261;
+            foreach (var c in text)
+            {
+                hash = (hash ^ c) * 16777619;
+            }
+            return hash;
+        }
+    }
+}

@@ -1,0 +1,61 @@
+using Broker.Client;
+using Starknet;
+using Starknet.Rpc;
+using TxRelayer.Tests.Infrastructure;
+
+namespace TxRelayer.Tests.EndToEnd;
+
+/// <summary>
+/// Both execution paths through the real hosts (SessionBroker → GuardianSigner, SessionBroker → TxRelayer → devnet
+/// stand-in with instant blocks), driven with Broker.Client as a game server would.
+/// </summary>
+[Collection(InstantStackDefinition.Name)]
+public sealed class ExecutionPathsTests(InstantStackFixture fixture)
+{
+    private Stack S => fixture.Stack;
+
+    [Fact]
+    public async Task Execute_OutsideExecution_AcceptedOnL2WithTheMoveOnChain()
+    {
+        var player = await TestSession.RegisterAsync(S);
+
+        var submitted = await S.Broker.ExecuteAsync(player.Session, player.Key, TestSession.Move(S, 3, 4), "oe-" + Guid.NewGuid());
+        Assert.Contains(submitted.State, new[] { TransactionState.Submitted, TransactionState.AcceptedOnL2 });
+        Assert.NotNull(submitted.TransactionHash);
+
+        var final = await S.Broker.WaitForFinalAsync(submitted.RequestId);
+        Assert.True(final.State == TransactionState.AcceptedOnL2, $"{final.State} {final.Reason}\n{TestLog.Dump()}");
+        Assert.NotNull(final.ActualFee);
+        Assert.Contains(S.Relayer.GetRelayerInfo(new()).Accounts, a => Felt.Parse(a) == final.RelayerAddress);
+        var action = Assert.Single(S.Devnet.State.GetGameActions(S.GameContract), a => a.TransactionHash == final.TransactionHash);
+        Assert.Equal("move", action.EntryPoint);
+        Assert.Equal(S.Account.Address, action.Caller);
+        Assert.Equal([(Felt)3, (Felt)4], action.Arguments);
+    }
+
+    [Fact]
+    public async Task PrepareAndSubmitInvoke_AccountPaid_AcceptedOnL2AndPaidByTheAccount()
+    {
+        var player = await TestSession.RegisterAsync(S);
+        var balanceBefore = await BalanceAsync(S.Account.Address);
+
+        var prepared = await S.Broker.PrepareInvokeAsync(player.Session, [new SessionCall(S.GameContract, "attack", [7])]);
+        Assert.Equal(await S.Rpc.GetNonceAsync(S.Account.Address, BlockId.PreConfirmed), prepared.Transaction.Nonce);
+        Assert.True(prepared.MaxFee >= prepared.EstimatedFee);
+        var submitted = await S.Broker.SubmitInvokeAsync(player.Session, player.Key, prepared, "inv-" + Guid.NewGuid());
+        Assert.Equal(prepared.TransactionHash, submitted.TransactionHash);
+        Assert.Equal(TransactionPath.Invoke, submitted.Path);
+
+        var final = await S.Broker.WaitForFinalAsync(submitted.RequestId);
+        Assert.True(final.State == TransactionState.AcceptedOnL2, $"{final.State} {final.Reason}\n{TestLog.Dump()}");
+        var action = Assert.Single(S.Devnet.State.GetGameActions(S.GameContract), a => a.TransactionHash == prepared.TransactionHash);
+        Assert.Equal("attack", action.EntryPoint);
+        Assert.True(await BalanceAsync(S.Account.Address) < balanceBefore, "the account paid the fee");
+    }
+
+    private async Task<System.Numerics.BigInteger> BalanceAsync(Felt address)
+    {
+        var result = await S.Rpc.CallAsync(new FunctionCall(S.Devnet.State.FeeTokenAddress, Selector.FromName("balance_of"), [address]), BlockId.Latest);
+        return result[0].ToBigInteger() + (result[1].ToBigInteger() << 128);
+    }
+}

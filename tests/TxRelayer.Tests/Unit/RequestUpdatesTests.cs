@@ -1,0 +1,106 @@
+using System.Collections.Concurrent;
+using Broker.Hosting;
+using Broker.Hosting.Events;
+using Broker.Hosting.PubSub;
+using Broker.Hosting.State.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Starknet.Rpc;
+using TxRelayer.Internal;
+
+namespace TxRelayer.Tests.Unit;
+
+/// <summary>The relayer's store and its announcements, over an in-memory SQLite store and a recording publisher.</summary>
+public sealed class RequestUpdatesTests : IDisposable
+{
+    private readonly SqliteStateStore _state = new($"Data Source=updates-{Guid.NewGuid():N};Mode=Memory;Cache=Shared");
+    private readonly RecordingPublisher _events = new();
+
+    public void Dispose() => _state.Dispose();
+
+    private static RelayRequest Request(string id) => new()
+    {
+        RequestId = id,
+        Kind = RelayKind.OutsideExecution,
+        Fingerprint = "f",
+        Account = "0x1",
+        Signature = ["0x1"],
+        OutsideExecution = new StoredOutsideExecution("0x1", "0x2", 0, 10, [new StoredCall("0x3", "0x4", [])]),
+    };
+
+    [Fact]
+    public async Task Commit_EachStatusChange_StoredThenPublishedOnTransactionStatus()
+    {
+        var store = new RelayStore(_state);
+        var updates = new RequestUpdates(store, _events, TimeProvider.System, NullLogger<RequestUpdates>.Instance);
+        var (request, created) = await store.AddAsync(Request("r1"), CancellationToken.None);
+        Assert.True(created);
+        await updates.AnnounceAcceptedAsync(request);
+
+        await updates.CommitAsync(request with { Status = RelayStatus.Submitted, TransactionHash = "0xabc" }, CancellationToken.None);
+        await updates.CommitAsync(request with { Status = RelayStatus.Submitted, TransactionHash = "0xabc" }, CancellationToken.None);
+        await updates.CommitAsync(request.Finish(RelayStatus.AcceptedOnL2, null, 5) with { TransactionHash = "0xabc" }, CancellationToken.None);
+
+        Assert.Equal(["ACCEPTED", "SUBMITTED", "ACCEPTED_ON_L2"], _events.Published.Select(e => e.Status));
+        Assert.All(_events.Topics, t => Assert.Equal(BrokerComponents.Topics.TransactionStatus, t));
+        Assert.True(_events.Published[^1].IsFinal);
+        Assert.Equal(RelayStatus.AcceptedOnL2, (await new RelayStore(_state).GetAsync("r1", CancellationToken.None))!.Status);
+    }
+
+    [Fact]
+    public async Task PendingIndex_FinalRequestsLeaveIt_ARestartFindsOnlyTheLiveOnes()
+    {
+        var store = new RelayStore(_state);
+        var updates = new RequestUpdates(store, _events, TimeProvider.System, NullLogger<RequestUpdates>.Instance);
+        foreach (var id in (string[])["a", "b", "c"])
+        {
+            await store.AddAsync(Request(id), CancellationToken.None);
+        }
+        var (duplicate, created) = await store.AddAsync(Request("b") with { Fingerprint = "other" }, CancellationToken.None);
+        Assert.False(created);
+        Assert.Equal("f", duplicate.Fingerprint);
+
+        await updates.CommitAsync(Request("b").Finish(RelayStatus.Rejected, "no", 1), CancellationToken.None);
+
+        var pending = await new RelayStore(_state).LoadPendingAsync(CancellationToken.None);
+        Assert.Equal(["a", "c"], pending.Order());
+    }
+
+    [Fact]
+    public void FeePolicy_OverheadThenCap()
+    {
+        var estimate = new FeeEstimate
+        {
+            L1GasConsumed = 0, L1GasPrice = 10, L2GasConsumed = 1_000, L2GasPrice = 100, L1DataGasConsumed = 10, L1DataGasPrice = 50,
+            OverallFee = 100_500, Unit = PriceUnit.Fri,
+        };
+        static FeePolicy Policy(string cap) => new(Options.Create(new RelayerOptions { Fees = new FeeOptions { MaxFeePerTransaction = cap } }));
+
+        var padded = Policy("1000000").Bounds(estimate)!.Value;
+        Assert.Equal(1_500UL, padded.L2Gas.MaxAmount);
+        Assert.Equal((UInt128)150, padded.L2Gas.MaxPricePerUnit);
+        Assert.Equal(15UL, padded.L1DataGas.MaxAmount);
+
+        var plain = Policy("100500").Bounds(estimate)!.Value;
+        Assert.Equal(1_000UL, plain.L2Gas.MaxAmount);
+
+        Assert.Null(Policy("100499").Bounds(estimate));
+    }
+
+    private sealed class RecordingPublisher : IEventPublisher
+    {
+        private readonly ConcurrentQueue<(string Topic, TransactionStatusEvent Event)> _published = new();
+
+        public string Name => BrokerComponents.PubSub;
+
+        public List<TransactionStatusEvent> Published => [.. _published.Select(p => p.Event)];
+
+        public List<string> Topics => [.. _published.Select(p => p.Topic)];
+
+        public Task<CloudEvent> PublishAsync<T>(string topic, T data, CancellationToken cancellationToken = default)
+        {
+            _published.Enqueue((topic, (TransactionStatusEvent)(object)data!));
+            return Task.FromResult(new CloudEvent { Id = Guid.NewGuid().ToString(), Source = "test", Topic = topic, PubSubName = Name });
+        }
+    }
+}
