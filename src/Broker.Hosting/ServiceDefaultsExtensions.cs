@@ -1,4 +1,6 @@
+using Broker.Hosting.Components;
 using Broker.Hosting.Grpc;
+using Broker.Hosting.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Routing;
@@ -23,8 +25,10 @@ public static class ServiceDefaultsExtensions
 
     /// <summary>
     /// Adds OpenTelemetry logs, metrics and traces (exported over OTLP only when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>
-    /// is set), gRPC with <see cref="BrokerExceptionInterceptor"/>, gRPC health checks and reflection, and
-    /// <see cref="TimeProvider.System"/> unless a TimeProvider is already registered.
+    /// is set), gRPC with <see cref="BrokerExceptionInterceptor"/>, gRPC health checks and reflection,
+    /// <see cref="TimeProvider.System"/> unless a TimeProvider is already registered, the state and pub/sub ports for
+    /// <c>Components:Mode</c> (<see cref="ComponentsServiceCollectionExtensions.AddBrokerComponents{TBuilder}"/>) and
+    /// GuardianSigner's metric instruments (<see cref="GuardianMetrics"/>).
     /// </summary>
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -32,6 +36,8 @@ public static class ServiceDefaultsExtensions
         builder.ConfigureOpenTelemetry();
 
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<GuardianMetrics>();
+        builder.AddBrokerComponents();
         builder.Services.AddGrpc(options =>
         {
             options.Interceptors.Add<BrokerExceptionInterceptor>();
@@ -44,7 +50,10 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
-    /// <summary>Maps the gRPC health service, gRPC reflection, and HTTP <c>/health</c> (ready) and <c>/alive</c> (live).</summary>
+    /// <summary>
+    /// Maps the gRPC health service, gRPC reflection, HTTP <c>/health</c> (ready) and <c>/alive</c> (live), and in
+    /// Dapr mode the Dapr app API routes of pub/sub.
+    /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -54,6 +63,7 @@ public static class ServiceDefaultsExtensions
         // The health endpoints reveal nothing but up/down, so they stay open in every environment.
         app.MapHealthChecks(HealthPath);
         app.MapHealthChecks(AlivePath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") });
+        app.MapBrokerComponents();
         return app;
     }
 
@@ -71,9 +81,10 @@ public static class ServiceDefaultsExtensions
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
-                .AddMeter(applicationName, "Broker.*"))
+                .AddMeter(applicationName, "Broker.*", "Grpc.AspNetCore.Server", "Grpc.Net.Client"))
             .WithTracing(tracing => tracing
-                .AddSource(applicationName, "Broker.*", HostingTelemetry.ActivitySourceName, HostingTelemetry.StarknetRpcActivitySourceName)
+                // "Grpc.Net.Client": the client span of each gRPC call between the services (its ActivitySource).
+                .AddSource(applicationName, "Broker.*", HostingTelemetry.ActivitySourceName, HostingTelemetry.StarknetRpcActivitySourceName, "Grpc.Net.Client")
                 .AddAspNetCoreInstrumentation(options =>
                     options.Filter = context => !context.Request.Path.StartsWithSegments(HealthPath)
                         && !context.Request.Path.StartsWithSegments(AlivePath))

@@ -5,21 +5,29 @@ using Microsoft.Data.Sqlite;
 namespace Broker.Hosting.Tests;
 
 /// <summary>
-/// What every <see cref="IStateStore"/> adapter must do (the Dapr adapter will run the same suite against the
-/// stand-in sidecar): ETag checks, first-write, deletes, all-or-nothing transactions, optimistic updates under
-/// contention.
+/// What every <see cref="IStateStore"/> adapter must do (the SQLite adapter here, the Dapr adapter against the
+/// stand-in sidecar in <see cref="DaprStateStoreAgainstStandInSidecarTests"/>): ETag checks, first-write, deletes,
+/// all-or-nothing transactions, optimistic updates under contention.
 /// </summary>
 public abstract class StateStoreConformanceTests : IDisposable
 {
-    private readonly IStateStore _store;
+    private IStateStore? _storeInstance;
+    private readonly Lock _storeLock = new();
 
-    protected StateStoreConformanceTests() => _store = CreateStore();
+    // Created on first use, so a derived class can prepare what the store needs (a sidecar) in InitializeAsync.
+    private IStateStore _store
+    {
+        get
+        {
+            lock (_storeLock) return _storeInstance ??= CreateStore();
+        }
+    }
 
     protected abstract IStateStore CreateStore();
 
     public virtual void Dispose()
     {
-        (_store as IDisposable)?.Dispose();
+        (_storeInstance as IDisposable)?.Dispose();
         GC.SuppressFinalize(this);
     }
 
@@ -177,6 +185,7 @@ public sealed class SqliteFileStateStoreTests : StateStoreConformanceTests
     {
         base.Dispose();
         SqliteConnection.ClearAllPools();
+        if (_path is null) return;
         foreach (var suffix in new[] { "", "-wal", "-shm" })
         {
             File.Delete(_path + suffix);

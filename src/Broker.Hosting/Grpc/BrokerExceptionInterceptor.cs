@@ -57,6 +57,10 @@ public sealed partial class BrokerExceptionInterceptor(ILogger<BrokerExceptionIn
             case StateConcurrencyException concurrency:
                 LogRefused(context.Method, StatusCode.Aborted, "STATE_CONFLICT");
                 return new BrokerRpcException(StatusCode.Aborted, "concurrent update, retry the call", "STATE_CONFLICT", innerException: concurrency).ToRpcException();
+            case ComponentUnavailableException component:
+                // The sidecar (or the store behind it) failed; the call may succeed later, and nothing of it is echoed back.
+                LogComponentUnavailable(component, context.Method, component.ComponentName);
+                return new BrokerRpcException(StatusCode.Unavailable, "a backing component is unavailable, retry later", "COMPONENT_UNAVAILABLE", innerException: component).ToRpcException();
             case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
                 return new RpcException(new global::Grpc.Core.Status(StatusCode.Cancelled, "the call was cancelled"));
             default:
@@ -67,6 +71,9 @@ public sealed partial class BrokerExceptionInterceptor(ILogger<BrokerExceptionIn
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "{Method} refused: {StatusCode} {Reason}.")]
     private partial void LogRefused(string method, StatusCode statusCode, string reason);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "{Method} failed: component {Component} is unavailable.")]
+    private partial void LogComponentUnavailable(Exception exception, string method, string component);
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Error, Message = "{Method} failed unexpectedly.")]
     private partial void LogUnexpected(Exception exception, string method);

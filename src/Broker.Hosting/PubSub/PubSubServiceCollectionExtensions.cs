@@ -26,7 +26,8 @@ public static class PubSubServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Registers the in-process pub/sub (<see cref="InProcessPubSub"/>) as <see cref="IEventPublisher"/> and as a
+    /// Registers the in-process pub/sub (<see cref="InProcessPubSub"/>) as <see cref="IEventPublisher"/>,
+    /// <see cref="IEnvelopePublisher"/> and as a
     /// hosted service, with options from <c>PubSub:InProcess</c>, and <see cref="ProcessedEventLog"/>. Does nothing
     /// if an <see cref="IEventPublisher"/> is already registered.
     /// </summary>
@@ -40,6 +41,7 @@ public static class PubSubServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<InProcessPubSubOptions>, InProcessPubSubOptionsValidator>());
         services.AddSingleton<InProcessPubSub>();
         services.AddSingleton<IEventPublisher>(sp => sp.GetRequiredService<InProcessPubSub>());
+        services.AddSingleton<IEnvelopePublisher>(sp => sp.GetRequiredService<InProcessPubSub>());
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<InProcessPubSub>());
         return services;
     }

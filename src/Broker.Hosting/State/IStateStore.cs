@@ -2,7 +2,7 @@ namespace Broker.Hosting.State;
 
 /// <summary>
 /// A key-value state store with ETag optimistic concurrency, shaped like Dapr's state API so that a Dapr adapter
-/// (its own issue) maps onto it one call to one call. Values are serialized as JSON (System.Text.Json, web
+/// (<see cref="Dapr.DaprStateStore"/>) maps onto it one call to one call. Values are serialized as JSON (System.Text.Json, web
 /// defaults). The embedded adapter is <see cref="Sqlite.SqliteStateStore"/>.
 /// </summary>
 /// <remarks>

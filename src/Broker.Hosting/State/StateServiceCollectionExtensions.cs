@@ -13,7 +13,7 @@ public static class StateServiceCollectionExtensions
     /// <summary>
     /// Registers the SQLite state store as <see cref="IStateStore"/> with options from <c>State:Sqlite</c>. The
     /// database defaults to <c>data/&lt;application name&gt;.state.db</c> under the content root. Does nothing if
-    /// an <see cref="IStateStore"/> is already registered (tests and the Dapr adapter register their own first).
+    /// an <see cref="IStateStore"/> is already registered (tests register their own first; in Dapr mode the Dapr adapter is registered instead).
     /// </summary>
     public static IServiceCollection AddSqliteStateStore(this IServiceCollection services)
     {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Numerics;
 using Broker.Hosting.Grpc;
 using Broker.Hosting.State;
+using Broker.Hosting.Telemetry;
 using GuardianSigner.Keys;
 using GuardianSigner.Policy;
 using Sessions;
@@ -19,6 +20,7 @@ internal sealed class SessionCosigner(
     GuardianKey key,
     DappPolicies policies,
     TimeProvider time,
+    GuardianMetrics metrics,
     ILogger<SessionCosigner> logger)
 {
     private const long RateWindowMilliseconds = 60_000;
@@ -32,7 +34,10 @@ internal sealed class SessionCosigner(
     /// future by the guardian's clock, the dapp's longest session and allowed contracts. Stores the session so
     /// its transactions can be cosigned. Repeating the call for a stored session returns the same answer.
     /// </summary>
-    public async Task<AuthorizationResult> AuthorizeAsync(SessionRegistration registration, CancellationToken cancellationToken)
+    public Task<AuthorizationResult> AuthorizeAsync(SessionRegistration registration, CancellationToken cancellationToken) =>
+        MeasureAsync("authorization", () => AuthorizeCoreAsync(registration, cancellationToken));
+
+    private async Task<AuthorizationResult> AuthorizeCoreAsync(SessionRegistration registration, CancellationToken cancellationToken)
     {
         var request = registration.Request;
         var sessionHash = request.SessionHash;
@@ -105,16 +110,39 @@ internal sealed class SessionCosigner(
     }
 
     /// <summary>Runs every off-chain check on a session transaction, charges its max fee and signs m.</summary>
-    public async Task<CosignResult> CosignAsync(CosignTransaction tx, CancellationToken cancellationToken)
+    public Task<CosignResult> CosignAsync(CosignTransaction tx, CancellationToken cancellationToken) =>
+        MeasureAsync(tx.Kind, async () =>
+        {
+            try
+            {
+                return await CosignCoreAsync(tx, cancellationToken).ConfigureAwait(false);
+            }
+            catch (BrokerRpcException ex)
+            {
+                GuardianLog.CosignRefused(logger, tx.Kind, tx.SessionHash, ex.Reason);
+                throw;
+            }
+        });
+
+    /// <summary>Counts the request by kind and outcome (<c>cosigned</c>, the refusal reason, or <c>error</c>) and times it.</summary>
+    private async Task<T> MeasureAsync<T>(string kind, Func<Task<T>> cosign)
     {
+        var started = time.GetTimestamp();
+        var outcome = "error";
         try
         {
-            return await CosignCoreAsync(tx, cancellationToken).ConfigureAwait(false);
+            var result = await cosign().ConfigureAwait(false);
+            outcome = "cosigned";
+            return result;
         }
         catch (BrokerRpcException ex)
         {
-            GuardianLog.CosignRefused(logger, tx.Kind, tx.SessionHash, ex.Reason);
+            outcome = ex.Reason.ToLowerInvariant();
             throw;
+        }
+        finally
+        {
+            metrics.Cosign(kind, outcome, time.GetElapsedTime(started));
         }
     }
 

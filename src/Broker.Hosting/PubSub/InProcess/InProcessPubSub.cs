@@ -15,10 +15,12 @@ namespace Broker.Hosting.PubSub.InProcess;
 /// <see cref="EventHandlingResult.Retry"/> or throws is retried with exponential backoff; after
 /// <see cref="InProcessPubSubOptions.MaxAttempts"/> the event is kept in <see cref="DeadLetters"/> and published to
 /// the subscription's dead-letter topic. Delivery is at least once within the life of the process; events still
-/// queued when the process stops are lost (the Dapr adapter, its own issue, brings durable delivery).
+/// queued when the process stops are lost (the Dapr adapter, over Redis Streams, keeps them).
 /// </summary>
-public sealed partial class InProcessPubSub : BackgroundService, IEventPublisher
+public sealed partial class InProcessPubSub : BackgroundService, IEventPublisher, IEnvelopePublisher
 {
+    private const string MessagingSystem = "in-process";
+
     private readonly Channel<Delivery> _queue = Channel.CreateUnbounded<Delivery>(new UnboundedChannelOptions { SingleReader = true });
     private readonly IServiceScopeFactory _scopes;
     private readonly IReadOnlyList<EventSubscription> _subscriptions;
@@ -62,7 +64,8 @@ public sealed partial class InProcessPubSub : BackgroundService, IEventPublisher
     public Task<CloudEvent> PublishAsync<T>(string topic, T data, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(topic);
-        var activity = Activity.Current;
+        using var activity = HostingTelemetry.StartPublish(topic, MessagingSystem);
+        var (traceParent, traceState) = HostingTelemetry.CurrentTraceContext();
         var cloudEvent = new CloudEvent
         {
             Id = Guid.NewGuid().ToString(),
@@ -70,12 +73,22 @@ public sealed partial class InProcessPubSub : BackgroundService, IEventPublisher
             Time = _time.GetUtcNow(),
             Topic = topic,
             PubSubName = Name,
-            TraceParent = activity?.Id is { } id && activity.IdFormat == ActivityIdFormat.W3C ? id : null,
-            TraceState = activity?.TraceStateString,
+            TraceParent = traceParent,
+            TraceState = traceState,
             Data = JsonSerializer.SerializeToElement(data, EventJson.Options),
         };
+        activity?.SetTag("messaging.message.id", cloudEvent.Id);
         Enqueue(cloudEvent);
+        HostingTelemetry.Published(topic, MessagingSystem);
         return Task.FromResult(cloudEvent);
+    }
+
+    /// <inheritdoc />
+    public Task PublishEnvelopeAsync(CloudEvent cloudEvent, CancellationToken cancellationToken = default)
+    {
+        Enqueue(cloudEvent);
+        HostingTelemetry.Published(cloudEvent.Topic, MessagingSystem);
+        return Task.CompletedTask;
     }
 
     /// <summary>
@@ -175,11 +188,8 @@ public sealed partial class InProcessPubSub : BackgroundService, IEventPublisher
 
     private async Task<EventHandlingResult> InvokeAsync(CloudEvent cloudEvent, EventSubscription subscription, int attempt, CancellationToken stoppingToken)
     {
-        using var activity = HostingTelemetry.ActivitySource.StartActivity(
-            $"{subscription.Topic} process", ActivityKind.Consumer, ParentContext(cloudEvent));
-        activity?.SetTag("messaging.system", "in-process");
-        activity?.SetTag("messaging.destination.name", subscription.Topic);
-        activity?.SetTag("messaging.message.id", cloudEvent.Id);
+        using var activity = HostingTelemetry.StartProcess(cloudEvent, subscription.Topic, MessagingSystem, subscription.HandlerType.Name);
+        var started = _time.GetTimestamp();
         try
         {
             await using var scope = _scopes.CreateAsyncScope();
@@ -189,12 +199,14 @@ public sealed partial class InProcessPubSub : BackgroundService, IEventPublisher
             {
                 LogRetry(cloudEvent.Id, cloudEvent.Topic, subscription.HandlerType.Name, attempt);
             }
+            HostingTelemetry.Processed(subscription.Topic, result, _time.GetElapsedTime(started));
             return result;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
             LogHandlerFailed(ex, cloudEvent.Id, cloudEvent.Topic, subscription.HandlerType.Name, attempt);
             activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+            HostingTelemetry.Processed(subscription.Topic, EventHandlingResult.Retry, _time.GetElapsedTime(started));
             return EventHandlingResult.Retry;
         }
     }
@@ -202,6 +214,7 @@ public sealed partial class InProcessPubSub : BackgroundService, IEventPublisher
     private void DeadLetter(CloudEvent cloudEvent, EventSubscription subscription, int attempts)
     {
         LogDeadLettered(cloudEvent.Id, cloudEvent.Topic, subscription.HandlerType.Name, attempts);
+        HostingTelemetry.DeadLettered(cloudEvent.Topic);
         _deadLetters.Enqueue(new DeadLetter(cloudEvent, subscription, attempts, _time.GetUtcNow()));
         while (_deadLetters.Count > _options.DeadLetterCapacity && _deadLetters.TryDequeue(out _))
         {
@@ -211,11 +224,6 @@ public sealed partial class InProcessPubSub : BackgroundService, IEventPublisher
             Enqueue(cloudEvent with { Topic = deadLetterTopic });
         }
     }
-
-    private static ActivityContext ParentContext(CloudEvent cloudEvent) =>
-        cloudEvent.TraceParent is { } traceParent && ActivityContext.TryParse(traceParent, cloudEvent.TraceState, out var context)
-            ? context
-            : default;
 
     private void Increment()
     {
