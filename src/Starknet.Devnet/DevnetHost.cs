@@ -73,6 +73,10 @@ public sealed class DevnetHost : IAsyncDisposable
         }
 
         var builder = WebApplication.CreateSlimBuilder();
+        // Everything the devnet needs comes in through its options. Any appsettings.json or environment variable that
+        // happens to sit beside the caller (a test's output folder holds the services' files) would add its own
+        // Kestrel endpoints, binding fixed ports that parallel test runs then fight over.
+        builder.Configuration.Sources.Clear();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             // Loopback only: a devnet has no business on other interfaces.
