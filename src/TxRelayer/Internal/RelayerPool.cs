@@ -30,6 +30,7 @@ internal sealed class RelayerPool : IDisposable
         _lanes = [.. keys.Select(k => new RelayerLane(k, rpc, chain, fees, updates, options, time, logger) { Tracker = tracker })];
         _byAddress = _lanes.ToDictionary(l => l.Address.ToString(), StringComparer.Ordinal);
         tracker.Pool = this;
+        RelayerTelemetry.Track(this);
     }
 
     public IReadOnlyList<RelayerLane> Lanes => _lanes;
@@ -58,6 +59,7 @@ internal sealed class RelayerPool : IDisposable
 
     public void Dispose()
     {
+        RelayerTelemetry.Untrack(this);
         foreach (var lane in _lanes)
         {
             lane.Key.Dispose();

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
@@ -23,4 +24,26 @@ internal static class RelayerTelemetry
 
     /// <summary>Nonce resynchronisations from the chain.</summary>
     public static readonly Counter<long> NonceResyncs = Meter.CreateCounter<long>("relayer.nonce.resyncs", "{resync}");
+
+    // The live pools (tests host several relayers in one process), read by the queue-depth gauge.
+    private static readonly ConcurrentDictionary<RelayerPool, byte> s_pools = new();
+
+    /// <summary>Requests waiting in each relayer account's queue, tagged with the account address.</summary>
+    public static readonly ObservableGauge<int> QueueDepth = Meter.CreateObservableGauge(
+        "relayer.queue.depth", ObserveQueueDepth, "{request}", "Requests waiting in the relayer accounts' queues.");
+
+    public static void Track(RelayerPool pool) => s_pools[pool] = 0;
+
+    public static void Untrack(RelayerPool pool) => s_pools.TryRemove(pool, out _);
+
+    private static IEnumerable<Measurement<int>> ObserveQueueDepth()
+    {
+        foreach (var pool in s_pools.Keys)
+        {
+            foreach (var lane in pool.Lanes)
+            {
+                yield return new Measurement<int>(lane.Queued, new KeyValuePair<string, object?>("relayer.account", lane.Address.ToString()));
+            }
+        }
+    }
 }
