@@ -9,10 +9,17 @@ internal static class BenchCommand
 {
     private const string Usage = """
         usage: Broker.Bench crypto [--seconds N] [--json FILE] [--filter SUBSTRING]
+               Broker.Bench pipeline [--sessions S] [--tx N] [--concurrency C] [--json FILE]
           crypto     one-thread figures for the Starknet primitives and the session protocol (ops/s, µs/op)
           --seconds  measuring time per operation (default 2; a warm-up of a quarter of it comes first)
           --json     also write {"ops":[{"name":..,"ops_per_s":..,"us_per_op":..}]} to FILE
           --filter   only the operations whose name contains SUBSTRING
+          pipeline   end to end through SessionBroker -> GuardianSigner -> TxRelayer -> devnet stand-in (instant blocks),
+                     all in this process: tx/s and p50/p99 request -> ACCEPTED_ON_L2 latency per execution path
+          --sessions sessions registered, each on its own Argent account (default 4)
+          --tx       transactions per path (default 400)
+          --concurrency  concurrent outside-execution workers (default 16; account-paid: at most one per session)
+          --json     also write {"paths":[{"name":..,"tx":..,"tx_per_s":..,"p50_ms":..,"p99_ms":..}]} to FILE
         """;
 
     private static readonly JsonSerializerOptions s_jsonOptions = new() { WriteIndented = true };
@@ -27,6 +34,7 @@ internal static class BenchCommand
         var seconds = 2.0;
         string? json = null;
         string? filter = null;
+        int sessions = 4, transactions = 400, concurrency = 16;
         for (var i = 1; i < args.Length; i++)
         {
             switch (args[i])
@@ -41,11 +49,28 @@ internal static class BenchCommand
                 case "--filter" when i + 1 < args.Length:
                     filter = args[++i];
                     break;
+                case "--sessions" when TryPositive(args, i, out var n):
+                    sessions = n;
+                    i++;
+                    break;
+                case "--tx" when TryPositive(args, i, out var n):
+                    transactions = n;
+                    i++;
+                    break;
+                case "--concurrency" when TryPositive(args, i, out var n):
+                    concurrency = n;
+                    i++;
+                    break;
                 default:
                     Console.Error.WriteLine($"unknown or incomplete option '{args[i]}'");
                     Console.Error.WriteLine(Usage);
                     return 2;
             }
+        }
+
+        if (args[0] == "pipeline")
+        {
+            return PipelineBench.RunAsync(sessions, transactions, concurrency, json).GetAwaiter().GetResult();
         }
 
         IReadOnlyList<BenchOp> ops = args[0] switch
@@ -85,6 +110,12 @@ internal static class BenchCommand
             Console.WriteLine($"wrote {json}");
         }
         return 0;
+    }
+
+    private static bool TryPositive(string[] args, int i, out int value)
+    {
+        value = 0;
+        return i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out value) && value > 0;
     }
 
     private static BenchResult Measure(BenchOp op, double seconds)
