@@ -39,7 +39,9 @@ public static class BrokerErrorReasons
     /// <summary>The guardian could not be reached (UNAVAILABLE); retry.</summary>
     public const string GuardianUnavailable = "GUARDIAN_UNAVAILABLE";
 
-    /// <summary>The session is stored but its event could not be published (UNAVAILABLE); retry, the call is idempotent.</summary>
+    /// <summary>The session is stored but its event could not be published (UNAVAILABLE); retry, the call is idempotent.
+    /// No longer sent by SessionBroker, which commits a session and its event together (a pub/sub failure is now
+    /// COMPONENT_UNAVAILABLE with nothing stored); kept for older servers.</summary>
     public const string PubSubUnavailable = "PUBSUB_UNAVAILABLE";
 
     /// <summary>Guardian: the session key did not sign this transaction (PERMISSION_DENIED).</summary>

@@ -1,5 +1,5 @@
 using Broker.Contracts.Guardian.V1;
-using Broker.Hosting.State;
+using Broker.Hosting.Components;
 using Microsoft.Extensions.Options;
 using SessionBroker.Internal;
 using Starknet.Rpc;
@@ -17,7 +17,10 @@ internal static class Extensions
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<SessionBrokerOptions>, SessionBrokerOptionsValidator>();
 
-        services.AddEmbeddedComponents();
+        // The state and pub/sub ports and the transactional outbox with its relay subscription (topic
+        // outbox-<appId>), which the registry writes through. AddServiceDefaults has registered them already (then this
+        // does nothing); without it they are registered here, in the mode of Components:Mode.
+        builder.AddBrokerComponents();
 
         // The RPC client's own pipeline does timeouts and retries, so the HttpClient timeout stays out of its way.
         services.AddHttpClient(nameof(StarknetRpcClient), client => client.Timeout = Timeout.InfiniteTimeSpan);

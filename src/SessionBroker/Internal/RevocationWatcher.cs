@@ -1,6 +1,4 @@
-using Broker.Hosting.PubSub;
 using Microsoft.Extensions.Options;
-using SessionBroker.Services;
 using Sessions;
 
 namespace SessionBroker.Internal;
@@ -9,14 +7,14 @@ namespace SessionBroker.Internal;
 /// Follows <c>SessionRevoked</c> events on the chain (spec §13.6): an owner may revoke a session from the wallet without
 /// the broker. Each tick of <see cref="RevocationWatcherOptions.PollInterval"/> (on the injected clock) scans the blocks
 /// closed since the last checkpoint, page by page; for each event of a known session emitted by that session's own
-/// account it tells the guardian, marks the session revoked on-chain and publishes <c>session-revoked</c>. The checkpoint
+/// account it tells the guardian, then marks the session revoked on-chain and publishes <c>session-revoked</c> in one
+/// outbox transaction (<see cref="SessionRegistry.MarkRevokedAsync"/>). The checkpoint
 /// moves only after a whole range is handled, so a failure re-scans the range and the handling is idempotent.
 /// </summary>
 internal sealed class RevocationWatcher(
     IAccountChain chain,
     SessionRegistry registry,
     GuardianGateway guardian,
-    IEventPublisher events,
     IOptions<SessionBrokerOptions> options,
     TimeProvider time,
     ILogger<RevocationWatcher> logger) : BackgroundService
@@ -99,13 +97,13 @@ internal sealed class RevocationWatcher(
         }
         // A range is scanned again only after a failure, so handling an event twice (guardian call, publish) is rare and harmless.
         await guardian.RevokeAsync(sessionHash, onChain: true, cancellationToken);
+        // The record update and session-revoked are written together through the outbox.
         var result = await registry.MarkRevokedAsync(sessionHash, time.GetUtcNow().ToUnixTimeSeconds(), onChain: true, cancellationToken);
-        if (result is not { } revoked)
+        if (result is null)
         {
             return false;
         }
         logger.WatcherRevokedOnChain(record.SessionHash, transactionHash);
-        await SessionBrokerService.PublishRevokedAsync(events, revoked.Record, cancellationToken);
         return true;
     }
 }

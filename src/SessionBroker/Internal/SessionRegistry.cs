@@ -1,3 +1,4 @@
+using Broker.Hosting.Outbox;
 using Broker.Hosting.State;
 using Starknet;
 
@@ -8,8 +9,12 @@ namespace SessionBroker.Internal;
 /// and per dapp, each a head holding the count (<c>index:account:{a}</c>) and one entry per session
 /// (<c>index:account:{a}:{seq}</c>). A registration writes the record and its index entries in one ETag-checked
 /// transaction, so a list never shows a half-registered session and concurrent registrations never share a number.
+/// Each change is written through the <see cref="ITransactionalOutbox"/> together with its event
+/// (<c>session-registered</c>, <c>session-revoked</c>): the event is published if and only if the change commits, so
+/// the two are never separated. Delivery is at least once; an idempotent repeat publishes the event again and
+/// consumers deduplicate by session hash.
 /// </summary>
-internal sealed class SessionRegistry(IStateStore store)
+internal sealed class SessionRegistry(IStateStore store, ITransactionalOutbox outbox)
 {
     private const int MaxAttempts = 16;
 
@@ -28,8 +33,9 @@ internal sealed class SessionRegistry(IStateStore store)
         return entry.Value;
     }
 
-    /// <summary>Stores a new session with its index entries. When the session is already stored (now or by a
-    /// concurrent call) nothing is written and the stored record is returned.</summary>
+    /// <summary>Stores a new session with its index entries and publishes <c>session-registered</c>, in one
+    /// transaction. When the session is already stored (now or by a concurrent call) nothing is written, the event of
+    /// the stored record is published again and the stored record is returned.</summary>
     public async Task<(SessionRecord Record, bool Created)> AddAsync(SessionRecord record, CancellationToken cancellationToken)
     {
         var key = $"session:{record.SessionHash}";
@@ -43,6 +49,7 @@ internal sealed class SessionRegistry(IStateStore store)
             var existing = await store.GetAsync<SessionRecord>(key, cancellationToken).ConfigureAwait(false);
             if (existing.Value is { } stored)
             {
+                await PublishRegisteredAsync(stored, cancellationToken).ConfigureAwait(false);
                 return (stored, false);
             }
             var operations = new List<StateOperation> { StateOperation.TryUpsert(key, record, null) };
@@ -53,7 +60,8 @@ internal sealed class SessionRegistry(IStateStore store)
                 operations.Add(StateOperation.TryUpsert(index, new IndexHead(count + 1), head.ETag));
                 operations.Add(StateOperation.Upsert($"{index}:{count}", new IndexEntry(record.SessionHash)));
             }
-            if (await store.TryExecuteTransactionAsync(operations, cancellationToken).ConfigureAwait(false))
+            // A refused transaction (an ETag moved) writes nothing and publishes nothing; the loop reads again.
+            if (await outbox.TryExecuteAsync(operations, [SessionEvents.Registered(record)], cancellationToken).ConfigureAwait(false) is not null)
             {
                 return (record, true);
             }
@@ -61,8 +69,14 @@ internal sealed class SessionRegistry(IStateStore store)
         throw new StateConcurrencyException(key, MaxAttempts);
     }
 
+    /// <summary>Publishes <c>session-registered</c> again for a stored session (an idempotent repeat of its registration).</summary>
+    public Task PublishRegisteredAsync(SessionRecord record, CancellationToken cancellationToken) =>
+        outbox.TryExecuteAsync([], [SessionEvents.Registered(record)], cancellationToken);
+
     /// <summary>
-    /// Marks a session revoked (keeping the first revocation time) and, with <paramref name="onChain"/>, seen on-chain.
+    /// Marks a session revoked (keeping the first revocation time) and, with <paramref name="onChain"/>, seen on-chain,
+    /// and publishes <c>session-revoked</c> in the same ETag-checked transaction. When the record already says so,
+    /// nothing is written and the event is published again.
     /// </summary>
     /// <returns>The record after the update and whether it changed, or null when the session is unknown.</returns>
     public async Task<(SessionRecord Record, bool Changed)?> MarkRevokedAsync(Felt sessionHash, long now, bool onChain, CancellationToken cancellationToken)
@@ -78,9 +92,13 @@ internal sealed class SessionRegistry(IStateStore store)
             var updated = record with { RevokedAt = record.RevokedAt ?? now, RevokedOnChain = record.RevokedOnChain || onChain };
             if (updated == record)
             {
+                await outbox.TryExecuteAsync([], [SessionEvents.Revoked(record)], cancellationToken).ConfigureAwait(false);
                 return (record, false);
             }
-            if (await store.TrySaveAsync(key, updated, current.ETag, cancellationToken).ConfigureAwait(false))
+            // A concurrent update (the watcher and a RevokeSession call) moves the ETag: nothing is written or
+            // published, and the loop reads again.
+            if (await outbox.TryExecuteAsync([StateOperation.TryUpsert(key, updated, current.ETag)], [SessionEvents.Revoked(updated)], cancellationToken)
+                    .ConfigureAwait(false) is not null)
             {
                 return (updated, true);
             }

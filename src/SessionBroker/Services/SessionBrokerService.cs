@@ -1,8 +1,6 @@
 using Broker.Contracts.Guardian.V1;
 using Broker.Hosting;
-using Broker.Hosting.Events;
 using Broker.Hosting.Grpc;
-using Broker.Hosting.PubSub;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using SessionBroker.Internal;
@@ -21,7 +19,6 @@ internal sealed class SessionBrokerService(
     SessionRegistry registry,
     IAccountChain chain,
     GuardianGateway guardian,
-    IEventPublisher events,
     SessionExecutor executor,
     IOptions<SessionBrokerOptions> options,
     TimeProvider time,
@@ -57,7 +54,7 @@ internal sealed class SessionBrokerService(
                 throw BrokerRpcException.FailedPrecondition("the session was revoked; sign a new session", "SESSION_REVOKED");
             }
             logger.SessionAlreadyRegistered(existing.SessionHash);
-            await PublishRegisteredAsync(existing, ct);
+            await registry.PublishRegisteredAsync(existing, ct);
             return ToRegisterResponse(existing);
         }
 
@@ -87,12 +84,12 @@ internal sealed class SessionBrokerService(
             GuardianPublicKey = guardianKey.ToString(),
             RegisteredAt = time.GetUtcNow().ToUnixTimeSeconds(),
         };
+        // The record, its index entries and session-registered go through the outbox in one transaction.
         var (stored, created) = await registry.AddAsync(record, ct);
         if (created)
         {
             logger.SessionRegistered(stored.SessionHash, stored.AccountAddress, stored.DappId, stored.ExpiresAt);
         }
-        await PublishRegisteredAsync(stored, ct);
         return ToRegisterResponse(stored);
     }
 
@@ -151,10 +148,10 @@ internal sealed class SessionBrokerService(
             newlyRevoked = false;
         }
 
+        // The record update and session-revoked go through the outbox in one transaction.
         var now = time.GetUtcNow();
         var (record, _) = await registry.MarkRevokedAsync(hash, now.ToUnixTimeSeconds(), onChain: false, ct) ?? throw SessionNotFound();
         logger.SessionRevoked(record.SessionHash, onChain: false, newlyRevoked);
-        await PublishRevokedAsync(events, record, ct);
 
         var call = SessionRevocation.RevokeSessionCall(record.Account, hash);
         var revokeCall = new Proto.Call { To = call.To.ToString(), EntryPoint = "revoke_session" };
@@ -176,43 +173,6 @@ internal sealed class SessionBrokerService(
 
     public override Task WatchTransaction(Contracts.GetTransactionRequest request, IServerStreamWriter<Proto.TransactionInfo> responseStream, ServerCallContext context) =>
         executor.WatchAsync(request, responseStream, context.CancellationToken);
-
-    /// <summary>Publishes <c>session-revoked</c>; shared with the watcher. Delivery is at least once, so a repeated
-    /// revocation may publish again and consumers deduplicate by session hash.</summary>
-    internal static Task PublishRevokedAsync(IEventPublisher events, SessionRecord record, CancellationToken ct) =>
-        PublishAsync(events, BrokerComponents.Topics.SessionRevoked, new SessionRevokedEvent
-        {
-            SessionHash = record.SessionHash,
-            AccountAddress = record.AccountAddress,
-            OnChain = record.RevokedOnChain,
-            RevokedAt = record.RevokedAt ?? 0,
-        }, ct);
-
-    private Task PublishRegisteredAsync(SessionRecord record, CancellationToken ct) =>
-        PublishAsync(events, BrokerComponents.Topics.SessionRegistered, new SessionRegisteredEvent
-        {
-            SessionHash = record.SessionHash,
-            AccountAddress = record.AccountAddress,
-            ChainId = record.ChainId,
-            DappId = record.DappId,
-            ExpiresAt = record.ExpiresAt,
-            RegisteredAt = record.RegisteredAt,
-        }, ct);
-
-    // The state is written before the event, so a failed publish asks the caller to retry: the call is idempotent
-    // and publishes again.
-    private static async Task PublishAsync<T>(IEventPublisher events, string topic, T data, CancellationToken ct)
-    {
-        try
-        {
-            await events.PublishAsync(topic, data, ct);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            throw new BrokerRpcException(StatusCode.Unavailable, $"the session is stored but the {topic} event could not be published; retry the call",
-                "PUBSUB_UNAVAILABLE", innerException: e);
-        }
-    }
 
     private ValidatedSession ReadSpec(Contracts.SessionSpec? spec) =>
         SessionSpecReader.Read(spec, "session", time.GetUtcNow(), options.Value.MaxSessionLifetime);

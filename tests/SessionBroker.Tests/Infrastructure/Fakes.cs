@@ -1,7 +1,10 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Broker.Contracts.Guardian.V1;
+using Broker.Hosting;
+using Broker.Hosting.Components;
 using Broker.Hosting.PubSub;
+using Broker.Hosting.State;
 using Grpc.Core;
 using SessionBroker.Internal;
 using Sessions;
@@ -96,17 +99,76 @@ internal sealed class FakeAccountChain : IAccountChain
     }
 }
 
-/// <summary>Keeps what was published.</summary>
-internal sealed class RecordingPublisher : IEventPublisher
+/// <summary>Subscribed to the registry's topics in the unit tests: keeps every event as it is delivered.</summary>
+internal sealed class RecordingHandler(ConcurrentQueue<(string Topic, JsonElement Data)> delivered) : ITopicHandler
 {
-    public string Name => "pubsub";
-    public ConcurrentQueue<(string Topic, JsonElement Data)> Published { get; } = new();
-
-    public Task<CloudEvent> PublishAsync<T>(string topic, T data, CancellationToken cancellationToken = default)
+    public Task<EventHandlingResult> HandleAsync(CloudEvent cloudEvent, CancellationToken cancellationToken)
     {
-        var json = JsonSerializer.SerializeToElement(data, EventJson.Options);
-        Published.Enqueue((topic, json));
-        return Task.FromResult(new CloudEvent { Id = Guid.NewGuid().ToString(), Source = "test", Topic = topic, PubSubName = Name, Data = json });
+        delivered.Enqueue((cloudEvent.Topic, cloudEvent.Data));
+        return Task.FromResult(EventHandlingResult.Success);
+    }
+}
+
+/// <summary>
+/// The pub/sub transport the outbox and its relay publish through, failing on demand: <see cref="FailEventPublishes"/>
+/// publications of an event (any topic but the outbox's own) throw as an unreachable sidecar would.
+/// </summary>
+internal sealed class FlakyEnvelopePublisher(IEnvelopePublisher inner) : IEnvelopePublisher
+{
+    private int _failEventPublishes;
+    private int _failed;
+
+    public int FailEventPublishes { get => Volatile.Read(ref _failEventPublishes); set => Volatile.Write(ref _failEventPublishes, value); }
+
+    public int Failed => Volatile.Read(ref _failed);
+
+    public Task PublishEnvelopeAsync(CloudEvent cloudEvent, CancellationToken cancellationToken = default)
+    {
+        if (!cloudEvent.Topic.StartsWith("outbox-", StringComparison.Ordinal) && Interlocked.Decrement(ref _failEventPublishes) >= 0)
+        {
+            Interlocked.Increment(ref _failed);
+            throw new ComponentUnavailableException(BrokerComponents.PubSub, "publish", new IOException("transport down"));
+        }
+        return inner.PublishEnvelopeAsync(cloudEvent, cancellationToken);
+    }
+}
+
+/// <summary>
+/// The state store with faults on demand: <see cref="BeforeTransaction"/> runs (once) before the next transaction, e.g.
+/// to make a concurrent write that moves an ETag; with <see cref="FailTransactions"/> every transaction throws as an
+/// unreachable store would, writing nothing.
+/// </summary>
+internal sealed class FaultyStateStore(IStateStore inner) : IStateStore
+{
+    public string Name => inner.Name;
+
+    public Func<Task>? BeforeTransaction { get; set; }
+
+    public bool FailTransactions { get; set; }
+
+    public Task<StateEntry<T>> GetAsync<T>(string key, CancellationToken cancellationToken = default) => inner.GetAsync<T>(key, cancellationToken);
+
+    public Task SaveAsync<T>(string key, T value, CancellationToken cancellationToken = default) => inner.SaveAsync(key, value, cancellationToken);
+
+    public Task<bool> TrySaveAsync<T>(string key, T value, string? etag, CancellationToken cancellationToken = default) =>
+        inner.TrySaveAsync(key, value, etag, cancellationToken);
+
+    public Task DeleteAsync(string key, CancellationToken cancellationToken = default) => inner.DeleteAsync(key, cancellationToken);
+
+    public Task<bool> TryDeleteAsync(string key, string etag, CancellationToken cancellationToken = default) => inner.TryDeleteAsync(key, etag, cancellationToken);
+
+    public async Task<bool> TryExecuteTransactionAsync(IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken = default)
+    {
+        if (BeforeTransaction is { } before)
+        {
+            BeforeTransaction = null;
+            await before();
+        }
+        if (FailTransactions)
+        {
+            throw new ComponentUnavailableException(BrokerComponents.StateStore, "transaction", new IOException("store down"));
+        }
+        return await inner.TryExecuteTransactionAsync(operations, cancellationToken);
     }
 }
 

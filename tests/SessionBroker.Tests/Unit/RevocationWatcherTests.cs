@@ -54,7 +54,7 @@ public sealed class RevocationWatcherTests : IDisposable
         Assert.True(infoA.RevokedOnChain);
         var infoB = await _f.Service.GetSession(new GetSessionRequest { SessionHash = b.ToString() }, TestServerCallContext.Create());
         Assert.Equal(SessionStatus.Active, infoB.Status);
-        Assert.Equal(2, _f.Publisher.Published.Count(p => p.Topic == BrokerComponents.Topics.SessionRevoked));
+        Assert.Equal(2, (await _f.DeliveredAsync()).Count(p => p.Topic == BrokerComponents.Topics.SessionRevoked));
 
         // The checkpoint moved past block 12: nothing is handled twice.
         Assert.Equal(0, await watcher.PollOnceAsync(CancellationToken.None));

@@ -131,7 +131,7 @@ public sealed class SessionBrokerServiceTests : IDisposable
         var authorization = SessionAuthorization.Parse([.. response.Authorization.Select(Felt.Parse)]);
         Assert.Equal(TestKeys.OwnerPublicKey, authorization.OwnerPublicKey);
         Assert.True(Ecdsa.VerifyOnChain(hash, TestKeys.GuardianPublicKey, authorization.GuardianSignature!.Value));
-        var (topic, data) = Assert.Single(_f.Publisher.Published);
+        var (topic, data) = Assert.Single(await _f.DeliveredAsync());
         Assert.Equal(BrokerComponents.Topics.SessionRegistered, topic);
         Assert.Equal(hash.ToString(), data.GetProperty("sessionHash").GetString());
 
@@ -221,7 +221,7 @@ public sealed class SessionBrokerServiceTests : IDisposable
         var e = await Assert.ThrowsAsync<RpcException>(
             () => _f.Service.RegisterSession(TestSessions.Register(Spec(), TestKeys.OwnerPrivateKey), TestServerCallContext.Create()));
         Assert.Equal(StatusCode.PermissionDenied, e.StatusCode);
-        Assert.Empty(_f.Publisher.Published);
+        Assert.Empty(await _f.DeliveredAsync());
 
         _f.GuardianClient.Failure = new RpcException(new Status(StatusCode.Unavailable, "connection refused"));
         await Refusals.ThrowsAsync(StatusCode.Unavailable, "GUARDIAN_UNAVAILABLE",
@@ -315,7 +315,7 @@ public sealed class SessionBrokerServiceTests : IDisposable
         Assert.Equal(TestKeys.Account.ToString(), response.RevokeCall.To);
         Assert.Equal("revoke_session", response.RevokeCall.EntryPoint);
         Assert.Equal([hash.ToString()], response.RevokeCall.Calldata);
-        Assert.Contains(_f.Publisher.Published, p => p.Topic == BrokerComponents.Topics.SessionRevoked);
+        Assert.Contains(await _f.DeliveredAsync(), p => p.Topic == BrokerComponents.Topics.SessionRevoked);
 
         // Re-registering a revoked session is refused.
         await Refusals.ThrowsAsync(StatusCode.FailedPrecondition, "SESSION_REVOKED",
