@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using Broker.Client;
 using Broker.Hosting;
+using Broker.Hosting.State.Sqlite;
 using GuardianSigner;
 using Grpc.AspNetCore.Server;
 using Grpc.Net.Client;
@@ -46,6 +47,9 @@ public sealed record LocalStackOptions
 
     /// <summary>Where the hosts keep their SQLite files; null = a fresh temp folder deleted on dispose.</summary>
     public string? DataDirectory { get; init; }
+
+    /// <summary>The hosts' <c>State:Sqlite:Synchronous</c> (see src/Broker.Hosting/README.md); the product default is Full.</summary>
+    public SqliteSynchronous StateSynchronous { get; init; } = SqliteSynchronous.Full;
 }
 
 /// <summary>
@@ -193,6 +197,7 @@ public sealed class LocalStack : IAsyncDisposable
         {
             ["State:Sqlite:Path"] = Path.Combine(DataDirectory, applicationName + ".state.db"),
             ["Components:Mode"] = "Embedded",
+            ["State:Sqlite:Synchronous"] = Options.StateSynchronous.ToString(),
         };
         builder.Configuration.AddInMemoryCollection(all);
         // gRPC only, HTTP/2 without TLS (prior knowledge), on a free loopback port.

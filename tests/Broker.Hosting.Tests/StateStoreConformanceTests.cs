@@ -220,3 +220,33 @@ public sealed class SqliteInMemoryStateStoreTests : StateStoreConformanceTests
     protected override IStateStore CreateStore() =>
         new SqliteStateStore($"Data Source=broker-{Guid.NewGuid():N};Mode=Memory;Cache=Shared");
 }
+
+/// <summary>The same contract with <c>State:Sqlite:Synchronous = Normal</c> (fsync at checkpoints only).</summary>
+public sealed class SqliteFileNormalSynchronousStateStoreTests : StateStoreConformanceTests
+{
+    private string? _path;
+
+    protected override IStateStore CreateStore()
+    {
+        _path = Path.Combine(Path.GetTempPath(), $"broker-state-{Guid.NewGuid():N}.db");
+        return new SqliteStateStore(SqliteStateStore.FileConnectionString(_path), synchronous: SqliteSynchronous.Normal);
+    }
+
+    public override void Dispose()
+    {
+        base.Dispose();
+        SqliteConnection.ClearAllPools();
+        if (_path is null) return;
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            File.Delete(_path + suffix);
+        }
+    }
+
+    [Fact]
+    public void Synchronous_DefaultsToFull_AndRejectsUnknownLevels()
+    {
+        Assert.Equal(SqliteSynchronous.Full, new SqliteStateStoreOptions().Synchronous);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SqliteStateStore("Data Source=x;Mode=Memory;Cache=Shared", synchronous: (SqliteSynchronous)0));
+    }
+}

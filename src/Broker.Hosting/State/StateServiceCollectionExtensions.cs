@@ -28,7 +28,7 @@ public static class StateServiceCollectionExtensions
             var connectionString = options.ConnectionString ?? SqliteStateStore.FileConnectionString(
                 Path.GetFullPath(options.Path ?? Path.Combine("data", $"{environment.ApplicationName}.state.db"), environment.ContentRootPath),
                 options.BusyTimeout);
-            return new SqliteStateStore(connectionString);
+            return new SqliteStateStore(connectionString, synchronous: options.Synchronous);
         });
         return services;
     }

@@ -18,10 +18,14 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     // Keeps an in-memory shared-cache database alive for the life of the store; null for files.
     private readonly SqliteConnection? _keepAlive;
+    // synchronous is a per-connection setting, so every write connection sets it.
+    private readonly string _synchronousPragma;
 
     /// <summary>Opens (and creates when needed) the database described by the connection string.</summary>
-    public SqliteStateStore(string connectionString, string name = BrokerComponents.StateStore)
+    public SqliteStateStore(string connectionString, string name = BrokerComponents.StateStore, SqliteSynchronous synchronous = SqliteSynchronous.Full)
     {
+        if (!Enum.IsDefined(synchronous)) throw new ArgumentOutOfRangeException(nameof(synchronous));
+        _synchronousPragma = "PRAGMA synchronous = " + ((int)synchronous).ToString(CultureInfo.InvariantCulture);
         ArgumentException.ThrowIfNullOrEmpty(connectionString);
         var builder = new SqliteConnectionStringBuilder(connectionString);
         if (builder.DefaultTimeout <= 0) builder.DefaultTimeout = 5;
@@ -121,6 +125,11 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
         try
         {
             await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using (var pragma = connection.CreateCommand())
+            {
+                pragma.CommandText = _synchronousPragma;
+                await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
             // BEGIN IMMEDIATE: take the write lock up front so two processes cannot both read then both write.
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             var version = await NextVersionAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
