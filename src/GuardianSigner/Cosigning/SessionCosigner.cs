@@ -25,6 +25,11 @@ internal sealed class SessionCosigner(
 {
     private const long RateWindowMilliseconds = 60_000;
 
+    // Cosignatures of one session update the same record (rate and fee counters, recent messages). Taking a lock per
+    // session (striped) before the read-modify-write means writers in this process queue instead of losing the ETag
+    // race and retrying with back-off; the ETag check still guards against other processes.
+    private readonly SemaphoreSlim[] _sessionLocks = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
+
     public Felt GuardianPublicKey => key.PublicKey;
 
     public Felt GuardianGuid => key.Guid;
@@ -199,19 +204,28 @@ internal sealed class SessionCosigner(
         var messageText = message.ToString();
         var feeToken = tx.FeeToken;
         var repeat = false;
-        await store.UpdateAsync<StoredSession>(storeKey, current =>
+        var sessionLock = _sessionLocks[(int)((uint)StringComparer.Ordinal.GetHashCode(storeKey) % (uint)_sessionLocks.Length)];
+        await sessionLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            var value = current.Value ?? throw BrokerRpcException.NotFound("session not registered with this guardian", "SESSION_NOT_FOUND", f.SessionHash);
-            // Re-checked on the value being written: a revocation that lands first wins the ETag race.
-            CheckUsable(value, nowSeconds, f);
-            repeat = value.RecentMessages.Contains(messageText);
-            if (repeat) return value;
-            Charge(value, tx.MaxFee, feeToken, policy, now.ToUnixTimeMilliseconds(), f);
-            value.RecentMessages.Add(messageText);
-            if (value.RecentMessages.Count > StoredSession.RecentMessagesKept) value.RecentMessages.RemoveAt(0);
-            value.CosignCount++;
-            return value;
-        }, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await store.UpdateAsync<StoredSession>(storeKey, current =>
+            {
+                var value = current.Value ?? throw BrokerRpcException.NotFound("session not registered with this guardian", "SESSION_NOT_FOUND", f.SessionHash);
+                // Re-checked on the value being written: a revocation that lands first wins the ETag race.
+                CheckUsable(value, nowSeconds, f);
+                repeat = value.RecentMessages.Contains(messageText);
+                if (repeat) return value;
+                Charge(value, tx.MaxFee, feeToken, policy, now.ToUnixTimeMilliseconds(), f);
+                value.RecentMessages.Add(messageText);
+                if (value.RecentMessages.Count > StoredSession.RecentMessagesKept) value.RecentMessages.RemoveAt(0);
+                value.CosignCount++;
+                return value;
+            }, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            sessionLock.Release();
+        }
 
         var signature = Sign(message);
         GuardianLog.Cosigned(logger, tx.Kind, executionHash, tx.SessionHash, tx.MaxFee, repeat);

@@ -47,6 +47,7 @@ internal sealed class TransactionTracker(
             }
             tracked.MissingSince ??= missingSince;
             tracked.RecoveryRequested = false;
+            tracked.ReceiptFirst = missingSince is null;
         }
     }
 
@@ -67,6 +68,7 @@ internal sealed class TransactionTracker(
         {
             tracked.Members.Add(request.RequestId);
             tracked.MissingSince ??= missingSince;
+            tracked.ReceiptFirst = missingSince is null;
         }
     }
 
@@ -185,6 +187,38 @@ internal sealed class TransactionTracker(
     private async Task PollAsync(Tracked tracked, CancellationToken cancellationToken)
     {
         var hash = Felt.Parse(tracked.Hash);
+        if (tracked.ReceiptFirst)
+        {
+            // Just submitted: with instant blocks (or a fast sequencer) it is executed already, and the receipt alone
+            // says so (finality and execution status), saving the status call. A node without a receipt for it yet
+            // (RECEIVED, REJECTED or unknown) answers TRANSACTION_HASH_NOT_FOUND: then the status path below decides,
+            // and this transaction is not asked for its receipt first again.
+            tracked.ReceiptFirst = false;
+            TransactionReceipt? early = null;
+            try
+            {
+                early = await rpc.GetTransactionReceiptAsync(hash, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TransactionHashNotFoundException)
+            {
+            }
+            if (early is not null)
+            {
+                lock (tracked)
+                {
+                    tracked.MissingSince = null;
+                }
+                switch (early.FinalityStatus)
+                {
+                    case TransactionFinalityStatus.AcceptedOnL2 or TransactionFinalityStatus.AcceptedOnL1:
+                        await ReceiptFinalAsync(tracked, early, null, cancellationToken).ConfigureAwait(false);
+                        return;
+                    case TransactionFinalityStatus.PreConfirmed:
+                        await AdvanceAsync(tracked, RelayStatus.PreConfirmed, cancellationToken).ConfigureAwait(false);
+                        return;
+                }
+            }
+        }
         TransactionStatusResult status;
         try
         {
@@ -209,18 +243,23 @@ internal sealed class TransactionTracker(
                 break;
             case TransactionFinalityStatus.AcceptedOnL2 or TransactionFinalityStatus.AcceptedOnL1:
                 var receipt = await rpc.GetTransactionReceiptAsync(hash, cancellationToken).ConfigureAwait(false);
-                if (receipt.ExecutionStatus == TransactionExecutionStatus.Succeeded)
-                {
-                    await FinishAsync(tracked, RelayStatus.AcceptedOnL2, null, receipt, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    await RevertedAsync(tracked, receipt.RevertReason ?? status.FailureReason ?? "reverted", receipt, cancellationToken).ConfigureAwait(false);
-                }
+                await ReceiptFinalAsync(tracked, receipt, status.FailureReason, cancellationToken).ConfigureAwait(false);
                 break;
             case TransactionFinalityStatus.Rejected:
                 await RejectedAsync(tracked, status.FailureReason ?? "rejected by the sequencer", cancellationToken).ConfigureAwait(false);
                 break;
+        }
+    }
+
+    private async Task ReceiptFinalAsync(Tracked tracked, TransactionReceipt receipt, string? failureReason, CancellationToken cancellationToken)
+    {
+        if (receipt.ExecutionStatus == TransactionExecutionStatus.Succeeded)
+        {
+            await FinishAsync(tracked, RelayStatus.AcceptedOnL2, null, receipt, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await RevertedAsync(tracked, receipt.RevertReason ?? failureReason ?? "reverted", receipt, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -365,5 +404,8 @@ internal sealed class TransactionTracker(
         public DateTimeOffset? MissingSince { get; set; }
 
         public bool RecoveryRequested { get; set; }
+
+        /// <summary>Set when a submission was just acknowledged by the node: the next poll asks for the receipt first.</summary>
+        public bool ReceiptFirst { get; set; }
     }
 }
