@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Broker.Hosting.Outbox;
 using Broker.Hosting.State;
 
 namespace TxRelayer.Internal;
@@ -16,8 +17,11 @@ namespace TxRelayer.Internal;
 /// <para>One relayer process owns its state store (one instance per store; run a second relayer with its own store
 /// and its own accounts). Within the process the index shards are kept in memory and written under one lock, so no
 /// ETag race arises; requests not yet final are cached in memory as the authoritative copy.</para>
+/// <para>Every write goes through the transactional outbox with the status events of the requests it changes, so a
+/// stored change and its <c>transaction-status</c> event are never separated (issue 7): the events are published if
+/// and only if the write commits.</para>
 /// </remarks>
-internal sealed class RelayStore(IStateStore store) : IDisposable
+internal sealed class RelayStore(IStateStore store, ITransactionalOutbox outbox) : IDisposable
 {
     public const int ShardCount = 64;
     private const string RequestPrefix = "relayer:request:";
@@ -75,7 +79,7 @@ internal sealed class RelayStore(IStateStore store) : IDisposable
         (await store.GetAsync<RelayerTransaction>(TransactionKey(hash), cancellationToken).ConfigureAwait(false)).Value;
 
     /// <summary>Stores a new request with its index entry; when the id is taken, nothing is written and the stored request is returned.</summary>
-    public async Task<(RelayRequest Request, bool Created)> AddAsync(RelayRequest request, CancellationToken cancellationToken)
+    public async Task<(RelayRequest Request, bool Created)> AddAsync(RelayRequest request, IReadOnlyList<OutboxMessage> events, CancellationToken cancellationToken)
     {
         var key = RequestKey(request.RequestId);
         var shard = ShardOf(request.RequestId);
@@ -83,9 +87,9 @@ internal sealed class RelayStore(IStateStore store) : IDisposable
         try
         {
             var ids = new List<string>(_shards[shard]) { request.RequestId };
-            var created = await store.TryExecuteTransactionAsync(
+            var created = await outbox.TryExecuteAsync(
                 [StateOperation.TryUpsert(key, request, etag: null), StateOperation.Upsert(ShardKey(shard), new PendingShard(ids))],
-                cancellationToken).ConfigureAwait(false);
+                events, cancellationToken).ConfigureAwait(false) is not null;
             if (created)
             {
                 _shards[shard].Add(request.RequestId);
@@ -105,7 +109,7 @@ internal sealed class RelayStore(IStateStore store) : IDisposable
     /// Writes requests (and a relayer transaction) in one state transaction; final requests leave the index in the
     /// same transaction.
     /// </summary>
-    public async Task SaveAsync(IReadOnlyList<RelayRequest> requests, RelayerTransaction? transaction, CancellationToken cancellationToken)
+    public async Task SaveAsync(IReadOnlyList<RelayRequest> requests, RelayerTransaction? transaction, IReadOnlyList<OutboxMessage> events, CancellationToken cancellationToken)
     {
         var operations = new List<StateOperation>(requests.Count + 2);
         foreach (var request in requests)
@@ -144,7 +148,7 @@ internal sealed class RelayStore(IStateStore store) : IDisposable
             {
                 operations.Add(StateOperation.Upsert(ShardKey(shard), new PendingShard([.. ids])));
             }
-            if (!await store.TryExecuteTransactionAsync(operations, cancellationToken).ConfigureAwait(false))
+            if (await outbox.TryExecuteAsync(operations, events, cancellationToken).ConfigureAwait(false) is null)
             {
                 throw new StateConcurrencyException(operations[0].Key, 1);
             }
@@ -170,10 +174,8 @@ internal sealed class RelayStore(IStateStore store) : IDisposable
         }
     }
 
-    public Task SaveAsync(RelayRequest request, CancellationToken cancellationToken) => SaveAsync([request], null, cancellationToken);
-
     public Task SaveTransactionAsync(RelayerTransaction transaction, CancellationToken cancellationToken) =>
-        SaveAsync([], transaction, cancellationToken);
+        SaveAsync([], transaction, [], cancellationToken);
 
     /// <summary>The in-memory copy of a live request (null when final or unknown).</summary>
     public RelayRequest? Live(string requestId) => _live.TryGetValue(requestId, out var request) ? request : null;

@@ -128,7 +128,8 @@ internal sealed class RelayerStartup(
             var lane = pool.Route(Felt.Parse(request.OutsideExecution!.Caller));
             if (lane is null)
             {
-                await store.SaveAsync(request.Finish(RelayStatus.Rejected, "its caller is no longer one of the relayer's accounts", now.ToUnixTimeMilliseconds()), cancellationToken).ConfigureAwait(false);
+                var rejected = request.Finish(RelayStatus.Rejected, "its caller is no longer one of the relayer's accounts", now.ToUnixTimeMilliseconds());
+                await store.SaveAsync([rejected], null, [RequestUpdates.StatusMessage(rejected, now.ToUnixTimeMilliseconds())], cancellationToken).ConfigureAwait(false);
                 continue;
             }
             fresh.Add((lane, request.TransactionHash is null ? request : request.Abandon()));

@@ -2,16 +2,18 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Broker.Hosting;
 using Broker.Hosting.Events;
+using Broker.Hosting.Outbox;
 using Broker.Hosting.PubSub;
 
 namespace TxRelayer.Internal;
 
 /// <summary>
-/// Every change of a request goes through <see cref="CommitAsync"/>: written to the store first, then announced to
-/// the watchers in this process (WatchTransaction, submissions waiting for their hash) and on the pub/sub topic
-/// <see cref="BrokerComponents.Topics.TransactionStatus"/>. A failed publish is logged, never undoes the write.
+/// Every change of a request goes through <see cref="CommitAsync"/>: written to the store together with its event on
+/// the pub/sub topic <see cref="BrokerComponents.Topics.TransactionStatus"/> (one outbox transaction, so neither is
+/// lost without the other), then announced to the watchers in this process (WatchTransaction, submissions waiting for
+/// their hash).
 /// </summary>
-internal sealed class RequestUpdates(RelayStore store, IEventPublisher events, TimeProvider time, ILogger<RequestUpdates> logger)
+internal sealed class RequestUpdates(RelayStore store, TimeProvider time, ILogger<RequestUpdates> logger)
 {
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<Channel<RelayRequest>, byte>> _watchers = new(StringComparer.Ordinal);
 
@@ -22,14 +24,21 @@ internal sealed class RequestUpdates(RelayStore store, IEventPublisher events, T
     public async Task CommitAsync(IReadOnlyList<RelayRequest> requests, RelayerTransaction? transaction, CancellationToken cancellationToken)
     {
         var before = requests.Select(r => store.Live(r.RequestId)?.Status).ToArray();
-        await store.SaveAsync(requests, transaction, cancellationToken).ConfigureAwait(false);
+        var events = new List<OutboxMessage>(requests.Count);
+        for (var i = 0; i < requests.Count; i++)
+        {
+            if (before[i] != requests[i].Status)
+            {
+                events.Add(StatusMessage(requests[i], NowMs));
+            }
+        }
+        await store.SaveAsync(requests, transaction, events, cancellationToken).ConfigureAwait(false);
         for (var i = 0; i < requests.Count; i++)
         {
             var request = requests[i];
             Notify(request);
             if (before[i] != request.Status)
             {
-                await PublishAsync(request).ConfigureAwait(false);
                 if (request.IsFinal)
                 {
                     var status = RelayRequest.StatusName(request.Status);
@@ -42,12 +51,8 @@ internal sealed class RequestUpdates(RelayStore store, IEventPublisher events, T
 
     public Task CommitAsync(RelayRequest request, CancellationToken cancellationToken) => CommitAsync([request], null, cancellationToken);
 
-    /// <summary>Announces a newly added request (already stored).</summary>
-    public async Task AnnounceAcceptedAsync(RelayRequest request)
-    {
-        Notify(request);
-        await PublishAsync(request).ConfigureAwait(false);
-    }
+    /// <summary>Announces a newly added request to this process's watchers (its event went out with the write).</summary>
+    public void AnnounceAccepted(RelayRequest request) => Notify(request);
 
     /// <summary>Subscribes to the changes of one request; dispose the result to stop.</summary>
     public Subscription Subscribe(string requestId)
@@ -113,28 +118,21 @@ internal sealed class RequestUpdates(RelayStore store, IEventPublisher events, T
         }
     }
 
-    private async Task PublishAsync(RelayRequest request)
-    {
-        try
+    /// <summary>The <c>transaction-status</c> event of a request's current state.</summary>
+    public static OutboxMessage StatusMessage(RelayRequest request, long nowMs) => OutboxMessage.Create(
+        BrokerComponents.Topics.TransactionStatus,
+        new TransactionStatusEvent
         {
-            await events.PublishAsync(BrokerComponents.Topics.TransactionStatus, new TransactionStatusEvent
-            {
-                RequestId = request.RequestId,
-                Status = RelayRequest.StatusName(request.Status),
-                Kind = request.Kind == RelayKind.Invoke ? "INVOKE" : "OUTSIDE_EXECUTION",
-                TransactionHash = request.TransactionHash,
-                Reason = request.Reason,
-                RelayerAddress = request.RelayerAddress,
-                BlockNumber = request.BlockNumber == 0 ? null : request.BlockNumber,
-                IsFinal = request.IsFinal,
-                ChangedAtUnixMs = NowMs,
-            }, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            logger.PublishFailed(e, request.RequestId);
-        }
-    }
+            RequestId = request.RequestId,
+            Status = RelayRequest.StatusName(request.Status),
+            Kind = request.Kind == RelayKind.Invoke ? "INVOKE" : "OUTSIDE_EXECUTION",
+            TransactionHash = request.TransactionHash,
+            Reason = request.Reason,
+            RelayerAddress = request.RelayerAddress,
+            BlockNumber = request.BlockNumber == 0 ? null : request.BlockNumber,
+            IsFinal = request.IsFinal,
+            ChangedAtUnixMs = nowMs,
+        });
 
     internal sealed class Subscription(ChannelReader<RelayRequest> reader, Action dispose) : IDisposable
     {

@@ -68,13 +68,13 @@ internal sealed class TxRelayerService(
             Signature = [.. signature.Select(f => f.ToString())],
         };
         // Stored before anything else happens: from here on the request survives a crash.
-        var (stored, created) = await store.AddAsync(record, ct).ConfigureAwait(false);
+        var (stored, created) = await store.AddAsync(record, [RequestUpdates.StatusMessage(record, now.ToUnixTimeMilliseconds())], ct).ConfigureAwait(false);
         if (!created)
         {
             return await AcknowledgeAsync(SameRequest(stored, fingerprint), context).ConfigureAwait(false);
         }
         logger.RequestAccepted(requestId, "outside execution");
-        await updates.AnnounceAcceptedAsync(stored).ConfigureAwait(false);
+        updates.AnnounceAccepted(stored);
         lane.Enqueue(stored);
         return await AcknowledgeAsync(stored, context).ConfigureAwait(false);
     }
@@ -152,13 +152,13 @@ internal sealed class TxRelayerService(
             TransactionHash = hash.ToString(),
             BatchSize = 1,
         };
-        var (stored, created) = await store.AddAsync(record, ct).ConfigureAwait(false);
+        var (stored, created) = await store.AddAsync(record, [RequestUpdates.StatusMessage(record, record.AcceptedAtMs)], ct).ConfigureAwait(false);
         if (!created)
         {
             return await AcknowledgeAsync(SameRequest(stored, fingerprint), context).ConfigureAwait(false);
         }
         logger.RequestAccepted(requestId, "invoke");
-        await updates.AnnounceAcceptedAsync(stored).ConfigureAwait(false);
+        updates.AnnounceAccepted(stored);
         // Sent on the host's lifetime, not the caller's: a cancelled call must not leave a stored request unsent.
         _ = Task.Run(async () =>
         {

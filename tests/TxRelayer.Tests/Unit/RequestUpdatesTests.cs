@@ -1,8 +1,11 @@
 using System.Collections.Concurrent;
 using Broker.Hosting;
 using Broker.Hosting.Events;
+using Broker.Hosting.Outbox;
 using Broker.Hosting.PubSub;
+using Broker.Hosting.State;
 using Broker.Hosting.State.Sqlite;
+using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Starknet.Rpc;
@@ -10,11 +13,16 @@ using TxRelayer.Internal;
 
 namespace TxRelayer.Tests.Unit;
 
-/// <summary>The relayer's store and its announcements, over an in-memory SQLite store and a recording publisher.</summary>
+/// <summary>
+/// The relayer's store and its announcements, over an in-memory SQLite store and a recording outbox that commits the
+/// operations and keeps the events only when they commit.
+/// </summary>
 public sealed class RequestUpdatesTests : IDisposable
 {
     private readonly SqliteStateStore _state = new($"Data Source=updates-{Guid.NewGuid():N};Mode=Memory;Cache=Shared");
-    private readonly RecordingPublisher _events = new();
+    private readonly RecordingOutbox _events;
+
+    public RequestUpdatesTests() => _events = new RecordingOutbox(_state);
 
     public void Dispose() => _state.Dispose();
 
@@ -29,13 +37,13 @@ public sealed class RequestUpdatesTests : IDisposable
     };
 
     [Fact]
-    public async Task Commit_EachStatusChange_StoredThenPublishedOnTransactionStatus()
+    public async Task Commit_EachStatusChange_StoredTogetherWithItsTransactionStatusEvent()
     {
-        var store = new RelayStore(_state);
-        var updates = new RequestUpdates(store, _events, TimeProvider.System, NullLogger<RequestUpdates>.Instance);
-        var (request, created) = await store.AddAsync(Request("r1"), CancellationToken.None);
+        var store = new RelayStore(_state, _events);
+        var updates = new RequestUpdates(store, TimeProvider.System, NullLogger<RequestUpdates>.Instance);
+        var (request, created) = await store.AddAsync(Request("r1"), [RequestUpdates.StatusMessage(Request("r1"), 1)], CancellationToken.None);
         Assert.True(created);
-        await updates.AnnounceAcceptedAsync(request);
+        updates.AnnounceAccepted(request);
 
         await updates.CommitAsync(request with { Status = RelayStatus.Submitted, TransactionHash = "0xabc" }, CancellationToken.None);
         await updates.CommitAsync(request with { Status = RelayStatus.Submitted, TransactionHash = "0xabc" }, CancellationToken.None);
@@ -44,25 +52,26 @@ public sealed class RequestUpdatesTests : IDisposable
         Assert.Equal(["ACCEPTED", "SUBMITTED", "ACCEPTED_ON_L2"], _events.Published.Select(e => e.Status));
         Assert.All(_events.Topics, t => Assert.Equal(BrokerComponents.Topics.TransactionStatus, t));
         Assert.True(_events.Published[^1].IsFinal);
-        Assert.Equal(RelayStatus.AcceptedOnL2, (await new RelayStore(_state).GetAsync("r1", CancellationToken.None))!.Status);
+        Assert.Equal(RelayStatus.AcceptedOnL2, (await new RelayStore(_state, _events).GetAsync("r1", CancellationToken.None))!.Status);
     }
 
     [Fact]
     public async Task PendingIndex_FinalRequestsLeaveIt_ARestartFindsOnlyTheLiveOnes()
     {
-        var store = new RelayStore(_state);
-        var updates = new RequestUpdates(store, _events, TimeProvider.System, NullLogger<RequestUpdates>.Instance);
+        var store = new RelayStore(_state, _events);
+        var updates = new RequestUpdates(store, TimeProvider.System, NullLogger<RequestUpdates>.Instance);
         foreach (var id in (string[])["a", "b", "c"])
         {
-            await store.AddAsync(Request(id), CancellationToken.None);
+            await store.AddAsync(Request(id), [], CancellationToken.None);
         }
-        var (duplicate, created) = await store.AddAsync(Request("b") with { Fingerprint = "other" }, CancellationToken.None);
+        var (duplicate, created) = await store.AddAsync(Request("b") with { Fingerprint = "other" }, [RequestUpdates.StatusMessage(Request("b"), 1)], CancellationToken.None);
         Assert.False(created);
+        Assert.Empty(_events.Published); // a refused write publishes nothing
         Assert.Equal("f", duplicate.Fingerprint);
 
         await updates.CommitAsync(Request("b").Finish(RelayStatus.Rejected, "no", 1), CancellationToken.None);
 
-        var pending = await new RelayStore(_state).LoadPendingAsync(CancellationToken.None);
+        var pending = await new RelayStore(_state, _events).LoadPendingAsync(CancellationToken.None);
         Assert.Equal(["a", "c"], pending.Order());
     }
 
@@ -87,20 +96,26 @@ public sealed class RequestUpdatesTests : IDisposable
         Assert.Null(Policy("100499").Bounds(estimate));
     }
 
-    private sealed class RecordingPublisher : IEventPublisher
+    private sealed class RecordingOutbox(IStateStore state) : ITransactionalOutbox
     {
         private readonly ConcurrentQueue<(string Topic, TransactionStatusEvent Event)> _published = new();
-
-        public string Name => BrokerComponents.PubSub;
 
         public List<TransactionStatusEvent> Published => [.. _published.Select(p => p.Event)];
 
         public List<string> Topics => [.. _published.Select(p => p.Topic)];
 
-        public Task<CloudEvent> PublishAsync<T>(string topic, T data, CancellationToken cancellationToken = default)
+        public async Task<IReadOnlyList<CloudEvent>?> TryExecuteAsync(
+            IReadOnlyList<StateOperation> operations, IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken = default)
         {
-            _published.Enqueue((topic, (TransactionStatusEvent)(object)data!));
-            return Task.FromResult(new CloudEvent { Id = Guid.NewGuid().ToString(), Source = "test", Topic = topic, PubSubName = Name });
+            if (!await state.TryExecuteTransactionAsync(operations, cancellationToken))
+            {
+                return null;
+            }
+            foreach (var message in messages)
+            {
+                _published.Enqueue((message.Topic, message.Data.Deserialize<TransactionStatusEvent>(JsonSerializerOptions.Web)!));
+            }
+            return [.. messages.Select(m => new CloudEvent { Id = Guid.NewGuid().ToString(), Source = "test", Topic = m.Topic, PubSubName = BrokerComponents.PubSub })];
         }
     }
 }
