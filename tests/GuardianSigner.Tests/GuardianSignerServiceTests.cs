@@ -263,6 +263,32 @@ public sealed class GuardianSignerServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task GetSessionUsage_AfterCosigns_CountsThemAndTheFeesCharged()
+    {
+        var host = StartHost();
+        var session = await RegisterAsync(host);
+        var usageRequest = new GetSessionUsageRequest { SessionHash = session.SessionHash.ToString() };
+        Assert.Equal(0UL, (await host.Client.GetSessionUsageAsync(usageRequest)).TransactionsCosigned);
+
+        await host.Client.CosignInvokeAsync(session.Invoke(1, ("move", [1])).Request);
+        await host.Client.CosignInvokeAsync(session.Invoke(2, ("move", [2])).Request);
+        var usage = await host.Client.GetSessionUsageAsync(usageRequest);
+
+        Assert.Equal(2UL, usage.TransactionsCosigned);
+        Assert.False(usage.Revoked);
+        Assert.All(usage.FeesCharged.Values, amount => Assert.True(System.Numerics.BigInteger.Parse(amount, System.Globalization.CultureInfo.InvariantCulture) >= 0));
+    }
+
+    [Fact]
+    public async Task GetSessionUsage_UnknownSession_IsNotFound()
+    {
+        var host = StartHost();
+        var session = new TestSession(Now + 3600); // never registered
+        await RpcAssert.Refused(() => host.Client.GetSessionUsageAsync(new GetSessionUsageRequest { SessionHash = session.SessionHash.ToString() }).ResponseAsync,
+            StatusCode.NotFound, "SESSION_NOT_FOUND", "session_hash");
+    }
+
+    [Fact]
     public async Task CosignInvoke_UnknownSession_IsNotFound()
     {
         var host = StartHost();

@@ -115,6 +115,19 @@ internal sealed class GuardianSignerService(SessionCosigner cosigner) : Broker.C
         return new GuardianRevokeSessionResponse { NewlyRevoked = newly };
     }
 
+    public override async Task<SessionUsage> GetSessionUsage(GetSessionUsageRequest request, ServerCallContext context)
+    {
+        var sessionHash = RequestFields.Felt(request.SessionHash, "session_hash");
+        var session = await cosigner.FindAsync(sessionHash, context.CancellationToken).ConfigureAwait(false);
+        if (session is null || session.Tombstone)
+        {
+            throw BrokerRpcException.NotFound("session not registered with this guardian", "SESSION_NOT_FOUND", "session_hash");
+        }
+        var usage = new SessionUsage { TransactionsCosigned = (ulong)session.CosignCount, Revoked = session.Revoked };
+        usage.FeesCharged.Add(session.FeesCharged);
+        return usage;
+    }
+
     private static SessionRegistration ParseRegistration(CosignAuthorizationRequest request)
     {
         var s = request.Session ?? throw BrokerRpcException.InvalidArgument("session", "required");

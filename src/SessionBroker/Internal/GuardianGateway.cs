@@ -49,6 +49,23 @@ internal sealed class GuardianGateway(GuardianSigner.GuardianSignerClient client
         return response.NewlyRevoked;
     }
 
+    /// <summary>
+    /// What the guardian cosigned for a session, or null when the guardian does not know it or cannot be reached (the
+    /// counters are informative; a session lookup does not fail for them).
+    /// </summary>
+    public async Task<SessionUsage?> GetUsageAsync(Felt sessionHash, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await client.GetSessionUsageAsync(new GetSessionUsageRequest { SessionHash = sessionHash.ToString() },
+                cancellationToken: cancellationToken).ResponseAsync.ConfigureAwait(false);
+        }
+        catch (RpcException e) when (e.StatusCode is StatusCode.NotFound or StatusCode.Unavailable)
+        {
+            return null;
+        }
+    }
+
     private async Task<Felt> FetchPublicKeyAsync()
     {
         // Not tied to one caller's cancellation: the answer is shared by every later call.

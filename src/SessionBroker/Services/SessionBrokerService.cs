@@ -97,7 +97,15 @@ internal sealed class SessionBrokerService(
     {
         var hash = RequestFields.Felt(request.SessionHash, "session_hash");
         var record = await registry.FindAsync(hash, context.CancellationToken) ?? throw SessionNotFound();
-        return record.ToInfo(time.GetUtcNow());
+        var info = record.ToInfo(time.GetUtcNow());
+        // The usage counters live with the guardian, which charges them as it cosigns.
+        var usage = await guardian.GetUsageAsync(hash, context.CancellationToken);
+        if (usage is not null)
+        {
+            info.FeesSpent.Add(usage.FeesCharged);
+            info.TransactionsCosigned = usage.TransactionsCosigned;
+        }
+        return info;
     }
 
     public override async Task<Contracts.ListSessionsResponse> ListSessions(Contracts.ListSessionsRequest request, ServerCallContext context)

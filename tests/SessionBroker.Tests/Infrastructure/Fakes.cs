@@ -57,6 +57,18 @@ internal sealed class FakeGuardianClient(Felt privateKey) : Broker.Contracts.Gua
             }
         });
 
+    /// <summary>Usage the guardian reports per session hash (what it would have counted while cosigning).</summary>
+    public Dictionary<string, SessionUsage> Usage { get; } = [];
+
+    // Not recorded in <see cref="Calls"/>: the tests there check the order of cosign and revoke calls.
+    public override AsyncUnaryCall<SessionUsage> GetSessionUsageAsync(GetSessionUsageRequest request, CallOptions options)
+    {
+        var task = Failure is { } failure ? Task.FromException<SessionUsage>(failure)
+            : Usage.TryGetValue(request.SessionHash, out var usage) ? Task.FromResult(usage)
+            : Task.FromException<SessionUsage>(new RpcException(new Status(StatusCode.NotFound, "session not registered with this guardian")));
+        return new AsyncUnaryCall<SessionUsage>(task, Task.FromResult(new Metadata()), () => Status.DefaultSuccess, () => [], () => { });
+    }
+
     private AsyncUnaryCall<T> Answer<T>(string method, Func<T> answer)
     {
         Calls.Enqueue(method);

@@ -252,6 +252,28 @@ public sealed class SessionBrokerServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task GetSession_GuardianCountedUsage_ReportsFeesAndCosigns()
+    {
+        var spec = Spec(lifetime: 600);
+        await _f.Service.RegisterSession(TestSessions.Register(spec, TestKeys.OwnerPrivateKey), TestServerCallContext.Create());
+        var hash = TestSessions.Request(spec).SessionHash.ToString();
+        var request = new GetSessionRequest { SessionHash = hash };
+        Assert.Equal(0UL, (await _f.Service.GetSession(request, TestServerCallContext.Create())).TransactionsCosigned);
+
+        var usage = new Broker.Contracts.Guardian.V1.SessionUsage { TransactionsCosigned = 3 };
+        usage.FeesCharged.Add("0x4718", "1500000000000000");
+        _f.GuardianClient.Usage[hash] = usage;
+        var info = await _f.Service.GetSession(request, TestServerCallContext.Create());
+
+        Assert.Equal(3UL, info.TransactionsCosigned);
+        Assert.Equal("1500000000000000", info.FeesSpent["0x4718"]);
+
+        // The counters are informative: an unreachable guardian does not fail the lookup.
+        _f.GuardianClient.Failure = new RpcException(new Status(StatusCode.Unavailable, "down"));
+        Assert.Equal(0UL, (await _f.Service.GetSession(request, TestServerCallContext.Create())).TransactionsCosigned);
+    }
+
+    [Fact]
     public async Task ListSessions_FivePagesOfTwo_NewestFirstAndStableWhileNewSessionsArrive()
     {
         var hashes = new List<string>();

@@ -31,6 +31,10 @@ public sealed class ExecutionPathsTests(InstantStackFixture fixture)
         Assert.Equal("move", action.EntryPoint);
         Assert.Equal(S.Account.Address, action.Caller);
         Assert.Equal([(Felt)3, (Felt)4], action.Arguments);
+
+        // The broker reports the guardian's own count of what it cosigned for the session.
+        var details = await S.Broker.GetAsync(player.Session.SessionHash);
+        Assert.Equal(1UL, details.TransactionsCosigned);
     }
 
     [Fact]
