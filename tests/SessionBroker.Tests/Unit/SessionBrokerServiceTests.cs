@@ -1,3 +1,4 @@
+using Broker.Tests.Shared;
 using Broker.Contracts.Session.V1;
 using Broker.Hosting;
 using Grpc.Core;

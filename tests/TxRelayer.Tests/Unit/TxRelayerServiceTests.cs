@@ -1,3 +1,4 @@
+using Broker.Tests.Shared;
 using Broker.Contracts.Relayer.V1;
 using Broker.Hosting.Grpc;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,6 @@
 using Grpc.Core;
 
-namespace SessionBroker.Tests.Infrastructure;
+namespace Broker.Tests.Shared;
 
 /// <summary>A <see cref="ServerCallContext"/> for calling a service class directly (after grpc-dotnet's Tester example).</summary>
 internal sealed class TestServerCallContext(CancellationToken cancellationToken = default) : ServerCallContext
