@@ -9,7 +9,7 @@ internal static class BenchCommand
 {
     private const string Usage = """
         usage: Broker.Bench crypto [--seconds N] [--json FILE] [--filter SUBSTRING]
-               Broker.Bench pipeline [--sessions S] [--tx N] [--concurrency C] [--json FILE]
+               Broker.Bench pipeline [--sessions S] [--tx N] [--concurrency C] [--warmup SECONDS] [--json FILE]
           crypto     one-thread figures for the Starknet primitives and the session protocol (ops/s, µs/op)
           --seconds  measuring time per operation (default 2; a warm-up of a quarter of it comes first)
           --json     also write {"ops":[{"name":..,"ops_per_s":..,"us_per_op":..}]} to FILE
@@ -19,7 +19,9 @@ internal static class BenchCommand
           --sessions sessions registered, each on its own Argent account (default 4)
           --tx       transactions per path (default 400)
           --concurrency  concurrent outside-execution workers (default 16; account-paid: at most one per session)
-          --json     also write {"paths":[{"name":..,"tx":..,"tx_per_s":..,"p50_ms":..,"p99_ms":..}]} to FILE
+          --warmup   seconds of traffic before measuring, for the JIT to settle (default 5)
+          --json     also write {"paths":[{"name":..,"tx":..,"tx_per_s":..,"p50_ms":..,"p99_ms":..,"cpu_ms_per_tx":..}]} to FILE
+                     (cpu: the whole process's CPU time per transaction: client, three services and devnet)
         """;
 
     private static readonly JsonSerializerOptions s_jsonOptions = new() { WriteIndented = true };
@@ -32,6 +34,7 @@ internal static class BenchCommand
             return args.Length == 0 ? 2 : 0;
         }
         var seconds = 2.0;
+        var warmup = 5.0;
         string? json = null;
         string? filter = null;
         int sessions = 4, transactions = 400, concurrency = 16;
@@ -41,6 +44,10 @@ internal static class BenchCommand
             {
                 case "--seconds" when i + 1 < args.Length && double.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var s) && s > 0:
                     seconds = s;
+                    i++;
+                    break;
+                case "--warmup" when i + 1 < args.Length && double.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var w) && w >= 0:
+                    warmup = w;
                     i++;
                     break;
                 case "--json" when i + 1 < args.Length:
@@ -70,7 +77,7 @@ internal static class BenchCommand
 
         if (args[0] == "pipeline")
         {
-            return PipelineBench.RunAsync(sessions, transactions, concurrency, json).GetAwaiter().GetResult();
+            return PipelineBench.RunAsync(sessions, transactions, concurrency, warmup, json).GetAwaiter().GetResult();
         }
 
         IReadOnlyList<BenchOp> ops = args[0] switch

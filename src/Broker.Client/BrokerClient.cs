@@ -206,8 +206,33 @@ public sealed class BrokerClient
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <exception cref="ArgumentException">The key is not the session's, or a call is not an allowed method.</exception>
     /// <exception cref="BrokerException">The broker, the guardian or the relayer refused (a subclass says why).</exception>
-    public async Task<TransactionResult> ExecuteAsync(RegisteredSession session, SessionKey key, SessionOutsideExecution outsideExecution,
+    public Task<TransactionResult> ExecuteAsync(RegisteredSession session, SessionKey key, SessionOutsideExecution outsideExecution,
+        string? requestId = null, CancellationToken cancellationToken = default) =>
+        ExecuteCoreAsync(session, key, outsideExecution, requestId ?? Guid.NewGuid().ToString(), waitForFinal: false, cancellationToken);
+
+    /// <summary>
+    /// Gasless path in one round trip: as <see cref="ExecuteAsync"/>, but the broker answers once the transaction is final
+    /// (ACCEPTED_ON_L2, REVERTED or REJECTED). Should the call's timeout come first, the broker answers with the state
+    /// at that moment and this method goes on watching the request until it is final.
+    /// </summary>
+    /// <param name="session">The registered session.</param>
+    /// <param name="key">The session key.</param>
+    /// <param name="outsideExecution">The calls and the SNIP-9 nonce and time window.</param>
+    /// <param name="requestId">Idempotency key (default a new UUID).</param>
+    /// <param name="cancellationToken">Cancels the call and the watching.</param>
+    /// <returns>The final state.</returns>
+    /// <exception cref="ArgumentException">A call is not an allowed method of the session.</exception>
+    /// <exception cref="BrokerException">The broker, the guardian or the relayer refused (a subclass says why).</exception>
+    public async Task<TransactionResult> ExecuteAndWaitAsync(RegisteredSession session, SessionKey key, SessionOutsideExecution outsideExecution,
         string? requestId = null, CancellationToken cancellationToken = default)
+    {
+        var id = requestId ?? Guid.NewGuid().ToString();
+        var result = await ExecuteCoreAsync(session, key, outsideExecution, id, waitForFinal: true, cancellationToken).ConfigureAwait(false);
+        return result.IsFinal ? result : await WaitForFinalAsync(id, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<TransactionResult> ExecuteCoreAsync(RegisteredSession session, SessionKey key, SessionOutsideExecution outsideExecution,
+        string requestId, bool waitForFinal, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(outsideExecution);
         CheckKey(session, key);
@@ -226,10 +251,11 @@ public sealed class BrokerClient
         fields.Calls.AddRange(outsideExecution.Calls.Select(ProtoMapping.ToProto));
         var response = await ErrorMapping.CallAsync(() => _client.ExecuteAsync(new ExecuteRequest
         {
-            RequestId = requestId ?? Guid.NewGuid().ToString(),
+            RequestId = requestId,
             SessionHash = ProtoMapping.Hex(session.SessionHash),
             OutsideExecution = fields,
             SessionSignature = ProtoMapping.ToProto(signature.Signature),
+            WaitForFinal = waitForFinal,
         }, Options(cancellationToken)).ResponseAsync).ConfigureAwait(false);
         if (ProtoMapping.ReadFelt(response.ExecutionHash, "execution_hash") != executionHash)
         {
@@ -294,18 +320,42 @@ public sealed class BrokerClient
     /// <param name="requestId">Idempotency key (default a new UUID).</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <exception cref="BrokerException">The broker, the guardian or the relayer refused (a subclass says why).</exception>
-    public async Task<TransactionResult> SubmitInvokeAsync(RegisteredSession session, SessionKey key, PreparedInvoke prepared,
+    public Task<TransactionResult> SubmitInvokeAsync(RegisteredSession session, SessionKey key, PreparedInvoke prepared,
+        string? requestId = null, CancellationToken cancellationToken = default) =>
+        SubmitInvokeCoreAsync(session, key, prepared, requestId ?? Guid.NewGuid().ToString(), waitForFinal: false, cancellationToken);
+
+    /// <summary>
+    /// Account-paid path, step 2, in one round trip: as <see cref="SubmitInvokeAsync"/>, but the broker answers once the
+    /// transaction is final; should the call's timeout come first, this method goes on watching the request.
+    /// </summary>
+    /// <param name="session">The registered session.</param>
+    /// <param name="key">The session key.</param>
+    /// <param name="prepared">The transaction from <see cref="PrepareInvokeAsync"/>.</param>
+    /// <param name="requestId">Idempotency key (default a new UUID).</param>
+    /// <param name="cancellationToken">Cancels the call and the watching.</param>
+    /// <returns>The final state.</returns>
+    /// <exception cref="BrokerException">The broker, the guardian or the relayer refused (a subclass says why).</exception>
+    public async Task<TransactionResult> SubmitInvokeAndWaitAsync(RegisteredSession session, SessionKey key, PreparedInvoke prepared,
         string? requestId = null, CancellationToken cancellationToken = default)
+    {
+        var id = requestId ?? Guid.NewGuid().ToString();
+        var result = await SubmitInvokeCoreAsync(session, key, prepared, id, waitForFinal: true, cancellationToken).ConfigureAwait(false);
+        return result.IsFinal ? result : await WaitForFinalAsync(id, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<TransactionResult> SubmitInvokeCoreAsync(RegisteredSession session, SessionKey key, PreparedInvoke prepared,
+        string requestId, bool waitForFinal, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(prepared);
         CheckKey(session, key);
         var signature = key.SignTransaction(prepared.TransactionHash, session.SessionHash);
         var response = await ErrorMapping.CallAsync(() => _client.SubmitInvokeAsync(new SubmitInvokeRequest
         {
-            RequestId = requestId ?? Guid.NewGuid().ToString(),
+            RequestId = requestId,
             SessionHash = ProtoMapping.Hex(session.SessionHash),
             Transaction = ProtoMapping.ToProto(prepared.Transaction, prepared.Calls),
             SessionSignature = ProtoMapping.ToProto(signature.Signature),
+            WaitForFinal = waitForFinal,
         }, Options(cancellationToken)).ResponseAsync).ConfigureAwait(false);
         return ProtoMapping.FromProto(response.Transaction);
     }

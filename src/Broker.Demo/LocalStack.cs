@@ -189,7 +189,8 @@ public sealed class LocalStack : IAsyncDisposable
             ApplicationName = applicationName,
             EnvironmentName = "Development",
             ContentRootPath = DataDirectory,
-            Args = [],
+            // No file watching of the content root (the data folder, written at every state change).
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
         });
         // Only what is set here: no appsettings.json, user secrets or environment variables of the machine.
         builder.Configuration.Sources.Clear();

@@ -117,19 +117,19 @@ public static class Mission
                 {
                     var viaOutside = i % 2 == 0;
                     var watch = Stopwatch.StartNew();
-                    TransactionResult submitted;
+                    // One round trip each: the broker answers once the transaction is final.
+                    TransactionResult final;
                     if (viaOutside)
                     {
                         var now = (ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds();
                         var execution = new SessionOutsideExecution([new SessionCall(game, "move", [(ulong)i])], RandomNonce(), now - 60, now + 600);
-                        submitted = await broker.ExecuteAsync(session, key, execution, $"demo-{sessionHash}-{i}", cancellationToken);
+                        final = await broker.ExecuteAndWaitAsync(session, key, execution, $"demo-{sessionHash}-{i}", cancellationToken);
                     }
                     else
                     {
                         var invokePrepared = await broker.PrepareInvokeAsync(session, [new SessionCall(game, "move", [(ulong)i])], cancellationToken: cancellationToken);
-                        submitted = await broker.SubmitInvokeAsync(session, key, invokePrepared, $"demo-{sessionHash}-{i}", cancellationToken);
+                        final = await broker.SubmitInvokeAndWaitAsync(session, key, invokePrepared, $"demo-{sessionHash}-{i}", cancellationToken);
                     }
-                    var final = submitted.IsFinal ? submitted : await WaitAsync(broker, submitted.RequestId, cancellationToken);
                     var elapsed = watch.Elapsed.TotalMilliseconds;
                     var status = Latency.StatusName(final.State);
                     statuses[status] = statuses.GetValueOrDefault(status) + 1;
@@ -220,15 +220,6 @@ public static class Mission
     }
 
     private static double Round(double milliseconds) => Math.Round(milliseconds, 2);
-
-    /// <summary>Waits for the final state (30 s at most).</summary>
-    public static async Task<TransactionResult> WaitAsync(BrokerClient broker, string requestId, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(broker);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(30));
-        return await broker.WaitForFinalAsync(requestId, timeout.Token);
-    }
 
     /// <summary>A fresh SNIP-9 nonce.</summary>
     public static Felt RandomNonce() => Felt.FromBigInteger(new BigInteger(Guid.NewGuid().ToByteArray(), isUnsigned: true));

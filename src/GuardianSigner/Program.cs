@@ -7,7 +7,9 @@ if (KeystoreCommand.IsKeystoreCommand(args))
     return await KeystoreCommand.RunAsync(args, Console.In, Console.Out, Console.Error);
 }
 
-var builder = WebApplication.CreateBuilder(args);
+// Configuration is read once at start (the options are validated then), so appsettings files are not watched for
+// changes: watching the content root would also wake a file watcher at every write of the SQLite state under data/.
+var builder = WebApplication.CreateBuilder(["--hostBuilder:reloadConfigOnChange=false", .. args]);
 
 builder.AddServiceDefaults();
 builder.AddGuardianSigner();

@@ -104,6 +104,12 @@ internal sealed record TrackingOptions
     /// <summary>How long a submission call waits for the transaction to reach the node before answering ACCEPTED. Default 10 s.</summary>
     public TimeSpan AcknowledgeTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long a submission with <c>wait_for_final</c> waits for the final status (the call's deadline, less a margin,
+    /// still comes first); then it answers with the state at that moment. Default 60 s.
+    /// </summary>
+    public TimeSpan FinalWaitTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Transactions signed for one request (replacements after drops, nonce races, reverted batches) before it is REJECTED. Default 10.</summary>
     public int MaxSubmissionAttempts { get; init; } = 10;
 }
@@ -145,6 +151,7 @@ internal sealed class RelayerOptionsValidator(IHostEnvironment environment) : IV
         Range(failures, "Tracking:PollInterval", tracking.PollInterval, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(10));
         Range(failures, "Tracking:DroppedAfter", tracking.DroppedAfter, TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1));
         Range(failures, "Tracking:AcknowledgeTimeout", tracking.AcknowledgeTimeout, TimeSpan.Zero, TimeSpan.FromMinutes(5));
+        Range(failures, "Tracking:FinalWaitTimeout", tracking.FinalWaitTimeout, TimeSpan.Zero, TimeSpan.FromMinutes(10));
         if (tracking.MaxSubmissionAttempts is < 1 or > 100)
         {
             failures.Add($"{S}:Tracking:MaxSubmissionAttempts must be between 1 and 100; it is {tracking.MaxSubmissionAttempts}.");

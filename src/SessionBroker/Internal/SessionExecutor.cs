@@ -71,6 +71,7 @@ internal sealed class SessionExecutor(SessionRegistry registry, GuardianGateway 
             AccountAddress = session.AccountAddress.ToString(),
             OutsideExecution = request.OutsideExecution,
             Signature = { token.Select(f => f.ToString()) },
+            WaitForFinal = request.WaitForFinal,
         }, ct).ConfigureAwait(false);
         return new Contracts.ExecuteResponse { Transaction = submitted.Transaction, ExecutionHash = executionHash.ToString() };
     }
@@ -166,6 +167,7 @@ internal sealed class SessionExecutor(SessionRegistry registry, GuardianGateway 
             RequestId = requestId,
             Transaction = request.Transaction,
             Signature = { token.Select(f => f.ToString()) },
+            WaitForFinal = request.WaitForFinal,
         }, ct).ConfigureAwait(false);
         return new Contracts.SubmitInvokeResponse { Transaction = submitted.Transaction };
     }

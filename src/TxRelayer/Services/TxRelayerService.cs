@@ -45,7 +45,7 @@ internal sealed class TxRelayerService(
         var fingerprint = RequestParsing.Fingerprint("outside-execution", [account, .. RequestParsing.Felts(outside), .. signature]);
         if (await store.GetAsync(requestId, ct).ConfigureAwait(false) is { } existing)
         {
-            return await AcknowledgeAsync(SameRequest(existing, fingerprint), context).ConfigureAwait(false);
+            return await AcknowledgeAsync(SameRequest(existing, fingerprint), request.WaitForFinal, context).ConfigureAwait(false);
         }
 
         var lane = pool.Route(outside.Caller) ?? throw BrokerRpcException.FailedPrecondition(
@@ -71,12 +71,12 @@ internal sealed class TxRelayerService(
         var (stored, created) = await store.AddAsync(record, [RequestUpdates.StatusMessage(record, now.ToUnixTimeMilliseconds())], ct).ConfigureAwait(false);
         if (!created)
         {
-            return await AcknowledgeAsync(SameRequest(stored, fingerprint), context).ConfigureAwait(false);
+            return await AcknowledgeAsync(SameRequest(stored, fingerprint), request.WaitForFinal, context).ConfigureAwait(false);
         }
         logger.RequestAccepted(requestId, "outside execution");
         updates.AnnounceAccepted(stored);
         lane.Enqueue(stored);
-        return await AcknowledgeAsync(stored, context).ConfigureAwait(false);
+        return await AcknowledgeAsync(stored, request.WaitForFinal, context).ConfigureAwait(false);
     }
 
     public override async Task<PrepareInvokeResponse> PrepareInvoke(PrepareInvokeRequest request, ServerCallContext context)
@@ -133,7 +133,7 @@ internal sealed class TxRelayerService(
         var fingerprint = RequestParsing.Fingerprint("invoke", [hash, .. signature]);
         if (await store.GetAsync(requestId, ct).ConfigureAwait(false) is { } existing)
         {
-            return await AcknowledgeAsync(SameRequest(existing, fingerprint), context).ConfigureAwait(false);
+            return await AcknowledgeAsync(SameRequest(existing, fingerprint), request.WaitForFinal, context).ConfigureAwait(false);
         }
         if (transaction.ChainId != chain.ChainId)
         {
@@ -155,7 +155,7 @@ internal sealed class TxRelayerService(
         var (stored, created) = await store.AddAsync(record, [RequestUpdates.StatusMessage(record, record.AcceptedAtMs)], ct).ConfigureAwait(false);
         if (!created)
         {
-            return await AcknowledgeAsync(SameRequest(stored, fingerprint), context).ConfigureAwait(false);
+            return await AcknowledgeAsync(SameRequest(stored, fingerprint), request.WaitForFinal, context).ConfigureAwait(false);
         }
         logger.RequestAccepted(requestId, "invoke");
         updates.AnnounceAccepted(stored);
@@ -171,7 +171,7 @@ internal sealed class TxRelayerService(
                 logger.SubmitFailed(e, stored.RequestId);
             }
         }, CancellationToken.None);
-        return await AcknowledgeAsync(stored, context).ConfigureAwait(false);
+        return await AcknowledgeAsync(stored, request.WaitForFinal, context).ConfigureAwait(false);
     }
 
     public override async Task<Proto.TransactionInfo> GetTransaction(GetTransactionRequest request, ServerCallContext context)
@@ -228,17 +228,21 @@ internal sealed class TxRelayerService(
             : throw BrokerRpcException.FailedPrecondition(
                 "this request id was already used for a different request; use a new id for a new request", "REQUEST_ID_REUSED", "request_id");
 
-    /// <summary>Waits (within the call's deadline) until the node has the transaction or it is final.</summary>
-    private async Task<SubmitResponse> AcknowledgeAsync(RelayRequest request, ServerCallContext context)
+    /// <summary>
+    /// Waits (within the call's deadline) until the node has the transaction or it is final, or, with
+    /// <paramref name="waitForFinal"/>, until it is final: then the caller needs no second call to learn the outcome.
+    /// </summary>
+    private async Task<SubmitResponse> AcknowledgeAsync(RelayRequest request, bool waitForFinal, ServerCallContext context)
     {
-        var timeout = options.Value.Tracking.AcknowledgeTimeout;
+        var timeout = waitForFinal ? options.Value.Tracking.FinalWaitTimeout : options.Value.Tracking.AcknowledgeTimeout;
         if (context.Deadline != DateTime.MaxValue)
         {
             // Leave time for the answer to travel back before the caller's deadline.
             var left = context.Deadline - DateTime.UtcNow - TimeSpan.FromMilliseconds(200);
             timeout = left < timeout ? left : timeout;
         }
-        var current = await updates.WaitAsync(request, r => r.Status != RelayStatus.Accepted || r.IsFinal, timeout, context.CancellationToken).ConfigureAwait(false);
+        Func<RelayRequest, bool> done = waitForFinal ? r => r.IsFinal : r => r.Status != RelayStatus.Accepted || r.IsFinal;
+        var current = await updates.WaitAsync(request, done, timeout, context.CancellationToken).ConfigureAwait(false);
         return new SubmitResponse { Transaction = current.ToInfo() };
     }
 

@@ -1,4 +1,6 @@
 using Broker.Client;
+using Grpc.Core.Interceptors;
+using SessionBrokerContracts = Broker.Contracts.Session.V1;
 using Starknet;
 using Starknet.Rpc;
 using TxRelayer.Tests.Infrastructure;
@@ -55,6 +57,52 @@ public sealed class ExecutionPathsTests(InstantStackFixture fixture)
         var action = Assert.Single(S.Devnet.State.GetGameActions(S.GameContract), a => a.TransactionHash == prepared.TransactionHash);
         Assert.Equal("attack", action.EntryPoint);
         Assert.True(await BalanceAsync(S.Account.Address) < balanceBefore, "the account paid the fee");
+    }
+
+    [Fact]
+    public async Task ExecuteAndWait_OneCall_AnswersWithTheFinalState()
+    {
+        var player = await TestSession.RegisterAsync(S);
+        var calls = new MethodRecorder();
+        var broker = new BrokerClient(new SessionBrokerContracts.SessionBroker.SessionBrokerClient(S.BrokerChannel.Intercept(calls)), TimeSpan.FromSeconds(30));
+
+        var final = await broker.ExecuteAndWaitAsync(player.Session, player.Key, TestSession.Move(S, 5, 6), "oe-wait-" + Guid.NewGuid());
+
+        Assert.True(final.State == TransactionState.AcceptedOnL2, $"{final.State} {final.Reason}\n{TestLog.Dump()}");
+        Assert.NotNull(final.BlockNumber);
+        Assert.Equal(["Execute"], calls.Methods);
+        Assert.Single(S.Devnet.State.GetGameActions(S.GameContract), a => a.TransactionHash == final.TransactionHash);
+    }
+
+    [Fact]
+    public async Task SubmitInvokeAndWait_OneCall_AnswersWithTheFinalState()
+    {
+        var player = await TestSession.RegisterAsync(S);
+        var calls = new MethodRecorder();
+        var broker = new BrokerClient(new SessionBrokerContracts.SessionBroker.SessionBrokerClient(S.BrokerChannel.Intercept(calls)), TimeSpan.FromSeconds(30));
+        var prepared = await broker.PrepareInvokeAsync(player.Session, [new SessionCall(S.GameContract, "attack", [8])]);
+
+        var final = await broker.SubmitInvokeAndWaitAsync(player.Session, player.Key, prepared, "inv-wait-" + Guid.NewGuid());
+
+        Assert.True(final.State == TransactionState.AcceptedOnL2, $"{final.State} {final.Reason}\n{TestLog.Dump()}");
+        Assert.Equal(prepared.TransactionHash, final.TransactionHash);
+        Assert.Equal(["PrepareInvoke", "SubmitInvoke"], calls.Methods);
+    }
+
+    [Fact]
+    public async Task ExecuteAndWait_SameRequestIdAgain_SameFinalAnswerAndOneMove()
+    {
+        var player = await TestSession.RegisterAsync(S);
+        var id = "oe-wait-retry-" + Guid.NewGuid();
+        var move = TestSession.Move(S, 9, 9);
+
+        var first = await S.Broker.ExecuteAndWaitAsync(player.Session, player.Key, move, id);
+        var again = await S.Broker.ExecuteAndWaitAsync(player.Session, player.Key, move, id);
+
+        Assert.Equal(TransactionState.AcceptedOnL2, first.State);
+        Assert.Equal(first.TransactionHash, again.TransactionHash);
+        Assert.Equal(TransactionState.AcceptedOnL2, again.State);
+        Assert.Single(S.Devnet.State.GetGameActions(S.GameContract), a => a.TransactionHash == first.TransactionHash && a.Arguments.SequenceEqual([(Felt)9, (Felt)9]));
     }
 
     private async Task<System.Numerics.BigInteger> BalanceAsync(Felt address)
