@@ -163,6 +163,53 @@ public abstract class StateStoreConformanceTests : IDisposable
     }
 
     [Fact]
+    public async Task ConcurrentFirstWrites_SameKey_ExactlyOneWins()
+    {
+        var results = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => Task.Run(() => _store.TrySaveAsync("first", new Counter(i, "w"), null))));
+
+        Assert.Single(results, r => r);
+        var winner = (await _store.GetAsync<Counter>("first")).Value!;
+        Assert.True(results[winner.Value]);
+    }
+
+    [Fact]
+    public async Task ConcurrentTransactions_SomeConditionsFail_EachAllOrNothingOnItsOwn()
+    {
+        await _store.SaveAsync("guard", new Counter(0, "g"));
+        var guard = (await _store.GetAsync<Counter>("guard")).ETag!;
+
+        // Even-numbered transactions carry the right ETag for a key of their own, odd ones a stale one; all write a
+        // marker key too. Committed together or not, each transaction stands or falls alone.
+        var keys = new Dictionary<int, string>();
+        for (var i = 0; i < 30; i++)
+        {
+            await _store.SaveAsync($"tx:{i}", new Counter(i, "before"));
+            keys[i] = (await _store.GetAsync<Counter>($"tx:{i}")).ETag!;
+        }
+        var results = await Task.WhenAll(Enumerable.Range(0, 30).Select(i => Task.Run(() => _store.TryExecuteTransactionAsync(
+        [
+            StateOperation.TryUpsert($"tx:{i}", new Counter(i, "after"), i % 2 == 0 ? keys[i] : guard),
+            StateOperation.Upsert($"marker:{i}", new Counter(i, "m")),
+        ]))));
+
+        for (var i = 0; i < 30; i++)
+        {
+            Assert.Equal(i % 2 == 0, results[i]);
+            Assert.Equal(i % 2 == 0 ? "after" : "before", (await _store.GetAsync<Counter>($"tx:{i}")).Value!.Label);
+            Assert.Equal(i % 2 == 0, (await _store.GetAsync<Counter>($"marker:{i}")).Exists);
+        }
+    }
+
+    [Fact]
+    public async Task ConcurrentSaves_EachWriteGetsAnETagOfItsOwn()
+    {
+        await Task.WhenAll(Enumerable.Range(0, 40).Select(i => Task.Run(() => _store.SaveAsync($"own:{i}", new Counter(i, "o")))));
+
+        var etags = await Task.WhenAll(Enumerable.Range(0, 40).Select(async i => (await _store.GetAsync<Counter>($"own:{i}")).ETag));
+        Assert.Equal(40, etags.Distinct().Count());
+    }
+
+    [Fact]
     public async Task UpdateAsync_UpdateThrows_WritesNothing()
     {
         await Assert.ThrowsAsync<InvalidOperationException>(() =>

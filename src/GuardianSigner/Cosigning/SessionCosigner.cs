@@ -30,6 +30,11 @@ internal sealed class SessionCosigner(
     // race and retrying with back-off; the ETag check still guards against other processes.
     private readonly SemaphoreSlim[] _sessionLocks = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
 
+    // A session's allowed methods never change (its hash commits to their Merkle root), so each session's tree is built
+    // once rather than at every cosign. Bounded: emptied when it grows past MaxCachedTrees.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, AllowedMethodsTree> _trees = new(StringComparer.Ordinal);
+    private const int MaxCachedTrees = 10_000;
+
     public Felt GuardianPublicKey => key.PublicKey;
 
     public Felt GuardianGuid => key.Guid;
@@ -308,13 +313,17 @@ internal sealed class SessionCosigner(
         }
     }
 
-    private static void CheckCalls(IReadOnlyList<Starknet.Transactions.Call> calls, StoredSession session, Felt account, DappPolicy policy, string field)
+    private void CheckCalls(IReadOnlyList<Starknet.Transactions.Call> calls, StoredSession session, Felt account, DappPolicy policy, string field)
     {
         if (calls.Count == 0)
         {
             throw BrokerRpcException.InvalidArgument(field, "at least one call required");
         }
-        var tree = session.BuildTree();
+        if (_trees.Count >= MaxCachedTrees)
+        {
+            _trees.Clear();
+        }
+        var tree = _trees.GetOrAdd(session.SessionHash, _ => session.BuildTree());
         for (var j = 0; j < calls.Count; j++)
         {
             var call = calls[j];

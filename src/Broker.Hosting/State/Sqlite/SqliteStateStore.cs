@@ -7,15 +7,16 @@ namespace Broker.Hosting.State.Sqlite;
 /// <summary>
 /// The embedded state store: one SQLite table <c>state(key, value, etag)</c> holding JSON values. ETags are
 /// integers drawn from one store-wide counter, so a key that is deleted and created again never gets an ETag it
-/// had before (no ABA). Writes within the process are serialized; across processes SQLite's own locking (with a
-/// busy timeout) applies.
+/// had before (no ABA). Writes within the process go through one writer that commits the writes waiting at the same
+/// time together (group commit, each write all-or-nothing on its own, see <see cref="SqliteGroupWriter"/>); across
+/// processes SQLite's own locking (with a busy timeout) applies.
 /// </summary>
 public sealed class SqliteStateStore : IStateStore, IDisposable
 {
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
 
     private readonly string _connectionString;
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly SqliteGroupWriter _writer;
     // Keeps an in-memory shared-cache database alive for the life of the store; null for files.
     private readonly SqliteConnection? _keepAlive;
     // synchronous is a per-connection setting, so every write connection sets it.
@@ -47,6 +48,7 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
             if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
         }
         Initialize();
+        _writer = new SqliteGroupWriter(_connectionString, _synchronousPragma);
     }
 
     /// <summary>A connection string for a database file.</summary>
@@ -105,86 +107,22 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        _writer.Dispose();
         _keepAlive?.Dispose();
-        _writeLock.Dispose();
     }
 
     private async Task<bool> WriteAsync(IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken)
     {
-        // Serialize and parse everything before taking the lock, so bad input fails without touching the database.
-        var prepared = new (StateOperation Op, string? Json, long? ETag)[operations.Count];
+        // Serialize and parse everything before queueing, so bad input fails without touching the database.
+        var prepared = new PreparedOperation[operations.Count];
         for (var i = 0; i < operations.Count; i++)
         {
             var op = operations[i] ?? throw new ArgumentException($"Operation {i} is null.", nameof(operations));
             var json = op.Kind == StateOperationKind.Upsert ? JsonSerializer.Serialize(op.Value, op.ValueType!, s_json) : null;
-            prepared[i] = (op, json, ParseETag(op.ETag));
+            prepared[i] = new PreparedOperation(op, json, ParseETag(op.ETag));
         }
         if (prepared.Length == 0) return true;
-
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using (var pragma = connection.CreateCommand())
-            {
-                pragma.CommandText = _synchronousPragma;
-                await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-            // BEGIN IMMEDIATE: take the write lock up front so two processes cannot both read then both write.
-            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            var version = await NextVersionAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-            foreach (var (op, json, etag) in prepared)
-            {
-                if (!await ApplyAsync(connection, transaction, op, json, etag, version, cancellationToken).ConfigureAwait(false))
-                {
-                    await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
-                    return false;
-                }
-            }
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-    }
-
-    private static async Task<bool> ApplyAsync(
-        SqliteConnection connection, SqliteTransaction transaction, StateOperation op, string? json, long? etag, long version,
-        CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.Parameters.AddWithValue("$key", op.Key);
-        command.Parameters.AddWithValue("$version", version);
-        if (json is not null) command.Parameters.AddWithValue("$value", json);
-        if (etag is not null) command.Parameters.AddWithValue("$etag", etag.Value);
-
-        bool mustAffect;
-        (command.CommandText, mustAffect) = (op.Kind, etag is not null, op.Concurrency) switch
-        {
-            (StateOperationKind.Upsert, true, _) =>
-                ("UPDATE state SET value = $value, etag = $version WHERE key = $key AND etag = $etag", true),
-            (StateOperationKind.Upsert, false, StateConcurrency.FirstWrite) =>
-                ("INSERT INTO state(key, value, etag) VALUES($key, $value, $version) ON CONFLICT(key) DO NOTHING", true),
-            (StateOperationKind.Upsert, false, _) =>
-                ("INSERT INTO state(key, value, etag) VALUES($key, $value, $version) " +
-                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value, etag = excluded.etag", false),
-            (StateOperationKind.Delete, true, _) =>
-                ("DELETE FROM state WHERE key = $key AND etag = $etag", true),
-            _ => ("DELETE FROM state WHERE key = $key", false),
-        };
-        var affected = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        return !mustAffect || affected == 1;
-    }
-
-    private static async Task<long> NextVersionAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "UPDATE state_meta SET version = version + 1 WHERE id = 1 RETURNING version";
-        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        return await _writer.WriteAsync(prepared, cancellationToken).ConfigureAwait(false);
     }
 
     private static long? ParseETag(string? etag)
