@@ -202,7 +202,13 @@ public sealed partial class InProcessPubSub : BackgroundService, IEventPublisher
             HostingTelemetry.Processed(subscription.Topic, result, _time.GetElapsedTime(started));
             return result;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        catch (Exception) when (stoppingToken.IsCancellationRequested)
+        {
+            // The host is stopping and disposing what handlers use (the state store, say): not a handler failure. The
+            // event stays undelivered (an outbox intent is sent again at the next start).
+            throw new OperationCanceledException(stoppingToken);
+        }
+        catch (Exception ex)
         {
             LogHandlerFailed(ex, cloudEvent.Id, cloudEvent.Topic, subscription.HandlerType.Name, attempt);
             activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
