@@ -11,7 +11,7 @@ namespace Starknet;
 /// </summary>
 /// <remarks>
 /// <para>Limbs: an element is Σ lᵢ·2^(52i), i = 0..4. "Normalized" means l0..l3 in [0, 2^52), l4 in [0, 2^52) and a
-/// value below 2p; <see cref="Normalize"/> returns that. Products and linear combinations leave limbs unnormalized
+/// value below 2p + 2^219; <see cref="Normalize"/> returns that. Products and linear combinations leave limbs unnormalized
 /// (and, in the mix, possibly negative as signed words), which only <see cref="Normalize"/> and the left operand of
 /// <see cref="Mul"/> accept.</para>
 /// <para>Everything is straight-line code with no branch or memory index depending on the values.</para>
@@ -20,9 +20,8 @@ internal static class PoseidonPermutation
 {
     private const ulong Mask = (1UL << 52) - 1;
 
-    // 2p and 4p in radix 2^52 (p = 1 + 17·2^192 + 2^251: limb 3 holds 17·2^36, limb 4 holds 2^43), added in the mix
-    // to keep differences non-negative.
-    private const ulong P2L0 = 2, P2L3 = 34UL << 36, P2L4 = 1UL << 44;
+    // 4p in radix 2^52 (p = 1 + 17·2^192 + 2^251: limb 3 holds 17·2^36, limb 4 holds 2^43), added in the mix to keep
+    // differences non-negative.
     private const ulong P4L0 = 4, P4L3 = 68UL << 36, P4L4 = 1UL << 45;
 
     // The round constants in this representation (value·2^260 mod p, normalized), in round order, followed by three
@@ -86,7 +85,7 @@ internal static class PoseidonPermutation
 
     /// <summary>
     /// M·(x, y, z) + (k0, k1, k2) with M = [[3,1,1],[1,−1,1],[1,1,−2]]: with t = x + y + z, x' = t + 2x,
-    /// y' = t − 2y + 2p, z' = t − 3z + 4p, computed limb by limb (signed) and normalized.
+    /// y' = t − 2y + 4p, z' = t − 3z + 4p, computed limb by limb (signed) and normalized.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void MixAdd(in Limbs x, in Limbs y, in Limbs z, in Limbs k0, in Limbs k1, in Limbs k2,
@@ -97,8 +96,8 @@ internal static class PoseidonPermutation
             t0 + (x.L0 << 1) + k0.L0, t1 + (x.L1 << 1) + k0.L1, t2 + (x.L2 << 1) + k0.L2,
             t3 + (x.L3 << 1) + k0.L3, t4 + (x.L4 << 1) + k0.L4);
         b = Normalize(
-            t0 - (y.L0 << 1) + k1.L0 + P2L0, t1 - (y.L1 << 1) + k1.L1, t2 - (y.L2 << 1) + k1.L2,
-            t3 - (y.L3 << 1) + k1.L3 + P2L3, t4 - (y.L4 << 1) + k1.L4 + P2L4);
+            t0 - (y.L0 << 1) + k1.L0 + P4L0, t1 - (y.L1 << 1) + k1.L1, t2 - (y.L2 << 1) + k1.L2,
+            t3 - (y.L3 << 1) + k1.L3 + P4L3, t4 - (y.L4 << 1) + k1.L4 + P4L4);
         c = Normalize(
             t0 - 3 * z.L0 + k2.L0 + P4L0, t1 - 3 * z.L1 + k2.L1, t2 - 3 * z.L2 + k2.L2,
             t3 - 3 * z.L3 + k2.L3 + P4L3, t4 - 3 * z.L4 + k2.L4 + P4L4);
@@ -189,18 +188,18 @@ internal static class PoseidonPermutation
     }
 
     /// <summary>
-    /// Brings signed, unnormalized limbs (a non-negative value below 2^262) to normalized form (value below 2p):
-    /// carries, then subtracts (q − 1)·p with q = ⌊value/2^251⌋, then carries again.
+    /// Brings signed, unnormalized limbs (|lᵢ| &lt; 2^62 for i &lt; 4, a non-negative value below 2^262) to normalized
+    /// form: limbs 0..3 in [0, 2^52) and a value below 2p + 2^219.
     /// </summary>
+    /// <remarks>
+    /// With l4 = q·2^43 + r (q = ⌊l4/2^43⌋, arithmetic), the value is q·2^251 + low with low in (−2^217, 2^251 + 2^217):
+    /// the lower limbs weigh little next to 2^251. Subtracting (q − 1)·p, that is adding p − q·(17·2^192 + 1), leaves
+    /// low + p − q·(17·2^192 + 1), which is positive (q ≥ −1) and below 2p + 2^219; one signed carry pass then normalizes it.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Limbs Normalize(ulong l0, ulong l1, ulong l2, ulong l3, ulong l4)
     {
-        l1 += (ulong)((long)l0 >> 52); l0 &= Mask;
-        l2 += (ulong)((long)l1 >> 52); l1 &= Mask;
-        l3 += (ulong)((long)l2 >> 52); l2 &= Mask;
-        l4 += (ulong)((long)l3 >> 52); l3 &= Mask;
-        // value = q·2^251 + rest ≡ rest − q·(17·2^192 + 1); adding p keeps it non-negative: rest + p − q·(17·2^192 + 1).
-        var q = l4 >> 43;
+        var q = (ulong)((long)l4 >> 43);
         l0 += 1 - q;
         l3 += (1 - q) * (17UL << 36);
         l4 = (l4 & ((1UL << 43) - 1)) + (1UL << 43);
@@ -237,7 +236,7 @@ internal static class PoseidonPermutation
     }
 
     /// <summary>
-    /// Back to Felt: for a normalized z = x·2^260 (mod p, below 2p), Felt's Montgomery product with 2^252 mod p gives
+    /// Back to Felt: for a normalized z = x·2^260 (mod p, below 2^253), Felt's Montgomery product with 2^252 mod p gives
     /// z·2^-4 = x·2^256 mod p, fully reduced.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
