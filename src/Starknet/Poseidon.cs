@@ -80,7 +80,8 @@ public static class Poseidon
 /// </summary>
 public struct PoseidonHasher
 {
-    private Felt _s0, _s1, _s2;
+    // The sponge state stays in the permutation's own representation between steps.
+    private PoseidonPermutation.State _state;
     private Felt _pending;
     private bool _hasPending;
 
@@ -93,9 +94,7 @@ public struct PoseidonHasher
             _hasPending = true;
             return;
         }
-        _s0 += _pending;
-        _s1 += value;
-        Poseidon.Permute(ref _s0, ref _s1, ref _s2);
+        PoseidonPermutation.Absorb(ref _state, _pending, value);
         _hasPending = false;
     }
 
@@ -116,14 +115,12 @@ public struct PoseidonHasher
     {
         if (_hasPending)
         {
-            _s0 += _pending;
-            _s1 += Felt.One;
+            PoseidonPermutation.Absorb(ref _state, _pending, Felt.One);
         }
         else
         {
-            _s0 += Felt.One;
+            PoseidonPermutation.Absorb(ref _state, Felt.One, Felt.Zero);
         }
-        Poseidon.Permute(ref _s0, ref _s1, ref _s2);
-        return _s0;
+        return PoseidonPermutation.First(_state);
     }
 }

@@ -29,20 +29,49 @@ internal static class PoseidonPermutation
     private static readonly Limbs[] s_constants = BuildConstants();
 
     /// <summary>An element's five radix-2^52 limbs.</summary>
-    private struct Limbs
+    internal struct Limbs
     {
         public ulong L0, L1, L2, L3, L4;
+    }
+
+    /// <summary>A sponge state kept in this representation between permutations (normalized limbs).</summary>
+    internal struct State
+    {
+        internal Limbs A, B, C;
     }
 
     /// <summary>Applies the permutation to (s0, s1, s2) in place.</summary>
     public static void Permute(ref Felt s0, ref Felt s1, ref Felt s2)
     {
-        var k = s_constants;
-        _ = k[3 * (Poseidon.FullRounds + Poseidon.PartialRounds) + 2];
         var a = FromFelt(s0);
         var b = FromFelt(s1);
         var c = FromFelt(s2);
-        // The first round's constants; below 2^256 + p, which Normalize accepts.
+        Permute(ref a, ref b, ref c);
+        s0 = ToFelt(a);
+        s1 = ToFelt(b);
+        s2 = ToFelt(c);
+    }
+
+    /// <summary>Adds x and y to the first two elements of the state, then permutes (one sponge step, rate 2).</summary>
+    public static void Absorb(ref State state, in Felt x, in Felt y)
+    {
+        var a = Add(state.A, FromFelt(x));
+        var b = Add(state.B, FromFelt(y));
+        var c = state.C;
+        Permute(ref a, ref b, ref c);
+        state.A = a;
+        state.B = b;
+        state.C = c;
+    }
+
+    /// <summary>The first element of the state as a field element.</summary>
+    public static Felt First(in State state) => ToFelt(state.A);
+
+    // The permutation on non-negative limbs below 2^57 with values below 2^259; leaves them normalized.
+    private static void Permute(ref Limbs a, ref Limbs b, ref Limbs c)
+    {
+        var k = s_constants;
+        _ = k[3 * (Poseidon.FullRounds + Poseidon.PartialRounds) + 2];
         a = AddNormalize(a, k[0]);
         b = AddNormalize(b, k[1]);
         c = AddNormalize(c, k[2]);
@@ -59,9 +88,6 @@ internal static class PoseidonPermutation
         {
             FullRound(ref a, ref b, ref c, k[i], k[i + 1], k[i + 2]);
         }
-        s0 = ToFelt(a);
-        s1 = ToFelt(b);
-        s2 = ToFelt(c);
     }
 
     // S-box on all three elements, mix, then the next round's constants. Not inlined into the loops: the JIT would
@@ -101,6 +127,14 @@ internal static class PoseidonPermutation
         c = Normalize(
             t0 - 3 * z.L0 + k2.L0 + P4L0, t1 - 3 * z.L1 + k2.L1, t2 - 3 * z.L2 + k2.L2,
             t3 - 3 * z.L3 + k2.L3 + P4L3, t4 - 3 * z.L4 + k2.L4 + P4L4);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Limbs Add(in Limbs x, in Limbs y)
+    {
+        Limbs r;
+        r.L0 = x.L0 + y.L0; r.L1 = x.L1 + y.L1; r.L2 = x.L2 + y.L2; r.L3 = x.L3 + y.L3; r.L4 = x.L4 + y.L4;
+        return r;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
