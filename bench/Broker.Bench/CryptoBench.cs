@@ -24,6 +24,7 @@ internal static class CryptoBench
         var a = Felt.Parse("0x3d937c035c878245caf64531a5756109c53068da139362728feb561405371cb");
         var b = Felt.Parse("0x208a0a10250e382e1e4bbe2880906c2791bf6275695e02fbbc6aeff9cd8b31a");
         var ten = Enumerable.Range(1, 10).Select(i => Poseidon.Hash(a, (ulong)i)).ToArray();
+        var many = Enumerable.Range(1, 480).Select(i => Poseidon.Hash(b, (ulong)i)).ToArray();
 
         var oneCall = new InvokeTransactionV3
         {
@@ -49,9 +50,19 @@ internal static class CryptoBench
         [
             new("pedersen(a,b)", i => s_sink = Pedersen.Hash(a, b + (ulong)i)),
             new("felt mul", i => s_sink = a * (b + (ulong)i)),
+            new("felt mul chain of 100 (latency)", i =>
+            {
+                var x = a + (ulong)i;
+                for (var k = 0; k < 100; k++)
+                {
+                    x *= b;
+                }
+                s_sink = x;
+            }),
             new("felt inverse", i => s_sink = (a + (ulong)i).Inverse()),
             new("poseidon H2", i => s_sink = Poseidon.Hash(a, (ulong)i)),
             new("poseidon Hm of 10 felts", i => { ten[0] = (ulong)i; s_sink = Poseidon.HashMany(ten); }),
+            new("poseidon Hm of 480 felts", i => { many[0] = (ulong)i; s_sink = Poseidon.HashMany(many); }),
             new("get_public_key", i => s_sink = Ecdsa.GetPublicKey(privateKey + (ulong)i)),
             new("sign", i => s_sink = Ecdsa.Sign(privateKey, message + (ulong)i).R),
             new("verify (on-chain rule)", i => s_sink = Ecdsa.VerifyOnChain(message, publicKey, signature) ? Felt.One : (ulong)i),

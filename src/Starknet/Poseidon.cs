@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -57,77 +56,8 @@ public static class Poseidon
     }
 
     /// <summary>Applies the Hades permutation to the state (s0, s1, s2) in place.</summary>
-    public static void Permute(ref Felt s0, ref Felt s1, ref Felt s2)
-    {
-        var rc = s_roundConstants;
-        _ = rc[3 * Rounds - 1]; // one bounds check for the whole permutation
-        var a = s0;
-        var b = s1;
-        var c = s2;
-        var k = 0;
-        for (var r = 0; r < FullRounds / 2; r++, k += 3)
-        {
-            FullRound(ref a, ref b, ref c, rc[k], rc[k + 1], rc[k + 2]);
-        }
-        for (var r = 0; r < PartialRounds; r++, k += 3)
-        {
-            PartialRound(ref a, ref b, ref c, rc[k], rc[k + 1], rc[k + 2]);
-        }
-        for (var r = 0; r < FullRounds / 2; r++, k += 3)
-        {
-            FullRound(ref a, ref b, ref c, rc[k], rc[k + 1], rc[k + 2]);
-        }
-        s0 = a;
-        s1 = b;
-        s2 = c;
-    }
-
-    // Each round is its own method: inlined into one large loop body, the field operations exceed the JIT's inlining
-    // budget and turn into calls, which costs more than one call per round.
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void PartialRound(ref Felt a, ref Felt b, ref Felt c, Felt k0, Felt k1, Felt k2)
-    {
-        // Only s2 goes through the S-box; s0 and s1 take their constants inside the mix, unreduced.
-        c = Cube(c + k2);
-        MixAdding(ref a, ref b, ref c, k0, k1);
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void FullRound(ref Felt a, ref Felt b, ref Felt c, Felt k0, Felt k1, Felt k2)
-    {
-        a = Cube(a + k0);
-        b = Cube(b + k1);
-        c = Cube(c + k2);
-        Mix(ref a, ref b, ref c);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Felt Cube(Felt x) => x.Square() * x;
-
-    // M = [[3,1,1],[1,−1,1],[1,1,−2]] with t = s0 + s1 + s2: s0' = t + 2s0, s1' = t − 2s1, s2' = t − 3s2.
-    // Summed without reduction (adding 2p and 3p keeps the differences non-negative; all stay below 6p < 2^255),
-    // then reduced once per element. Not inlined: the rounds would exceed the JIT's inlining budget.
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void Mix(ref Felt a, ref Felt b, ref Felt c)
-    {
-        MixWide(ref a, ref b, ref c, Felt.Wide.From(a), Felt.Wide.From(b), Felt.Wide.From(c));
-    }
-
-    // The mix of a partial round, with the round constants of s0 and s1 added first without reduction.
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void MixAdding(ref Felt a, ref Felt b, ref Felt c, Felt k0, Felt k1) =>
-        MixWide(ref a, ref b, ref c, Felt.Wide.From(a) + Felt.Wide.From(k0), Felt.Wide.From(b) + Felt.Wide.From(k1), Felt.Wide.From(c));
-
-    // wa, wb < 2p and wc < p, so every sum below stays under 9p < 2^255 and one reduction per element suffices.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void MixWide(ref Felt a, ref Felt b, ref Felt c, in Felt.Wide wa, in Felt.Wide wb, in Felt.Wide wc)
-    {
-        var t = wa + wb + wc;
-        var c2 = wc.Twice() + wc;
-        a = (t + wa.Twice()).Reduce();
-        b = (t + Felt.Wide.MultipleOfModulus(4) - wb.Twice()).Reduce();
-        c = (t + Felt.Wide.MultipleOfModulus(3) - c2).Reduce();
-    }
+    /// <remarks>Computed in <see cref="PoseidonPermutation"/>'s radix-2^52 representation.</remarks>
+    public static void Permute(ref Felt s0, ref Felt s1, ref Felt s2) => PoseidonPermutation.Permute(ref s0, ref s1, ref s2);
 
     private static Felt[] ComputeRoundConstants()
     {
@@ -150,7 +80,8 @@ public static class Poseidon
 /// </summary>
 public struct PoseidonHasher
 {
-    private Felt _s0, _s1, _s2;
+    // The sponge state stays in the permutation's own representation between steps.
+    private PoseidonPermutation.State _state;
     private Felt _pending;
     private bool _hasPending;
 
@@ -163,9 +94,7 @@ public struct PoseidonHasher
             _hasPending = true;
             return;
         }
-        _s0 += _pending;
-        _s1 += value;
-        Poseidon.Permute(ref _s0, ref _s1, ref _s2);
+        PoseidonPermutation.Absorb(ref _state, _pending, value);
         _hasPending = false;
     }
 
@@ -186,14 +115,12 @@ public struct PoseidonHasher
     {
         if (_hasPending)
         {
-            _s0 += _pending;
-            _s1 += Felt.One;
+            PoseidonPermutation.Absorb(ref _state, _pending, Felt.One);
         }
         else
         {
-            _s0 += Felt.One;
+            PoseidonPermutation.Absorb(ref _state, Felt.One, Felt.Zero);
         }
-        Poseidon.Permute(ref _s0, ref _s1, ref _s2);
-        return _s0;
+        return PoseidonPermutation.First(_state);
     }
 }

@@ -1,3 +1,4 @@
+using System.Numerics;
 using Starknet.Tests.Infrastructure;
 
 namespace Starknet.Tests;
@@ -79,5 +80,74 @@ public sealed class PoseidonTests
     public void HashMany_TwoElements_DiffersFromHash()
     {
         Assert.NotEqual(Poseidon.Hash(1, 2), Poseidon.HashMany([1, 2]));
+    }
+
+    /// <summary>
+    /// The permutation (computed in radix 2^52 with lazily reduced limbs) against a plain BigInteger Hades, on states
+    /// at the edges of the field (0, 1, p − 1, 2^251, values with all-ones limbs) and on random states.
+    /// </summary>
+    [Fact]
+    public void Permute_MatchesBigIntegerReference()
+    {
+        var p = Felt.Modulus;
+        BigInteger[] edges =
+        [
+            0, 1, 2, p - 1, p - 2, p - 3, BigInteger.One << 251, (BigInteger.One << 251) - 1, (BigInteger.One << 192) - 1,
+            (BigInteger.One << 251) + (BigInteger.One << 192), p - (BigInteger.One << 192), (BigInteger.One << 208) - 1,
+            (BigInteger.One << 52) - 1, (BigInteger.One << 250) + (BigInteger.One << 200),
+        ];
+        var states = new List<BigInteger[]>();
+        foreach (var x in edges)
+        {
+            foreach (var y in edges)
+            {
+                states.Add([x, y, edges[(int)(x % edges.Length)]]);
+            }
+        }
+        var random = new Random(20240611);
+        Span<byte> bytes = stackalloc byte[32];
+        for (var i = 0; i < 300; i++)
+        {
+            var state = new BigInteger[3];
+            for (var j = 0; j < 3; j++)
+            {
+                random.NextBytes(bytes);
+                state[j] = new BigInteger(bytes, isUnsigned: true) % p;
+            }
+            states.Add(state);
+        }
+
+        foreach (var state in states)
+        {
+            var s0 = Felt.FromBigInteger(state[0]);
+            var s1 = Felt.FromBigInteger(state[1]);
+            var s2 = Felt.FromBigInteger(state[2]);
+            Poseidon.Permute(ref s0, ref s1, ref s2);
+            var expected = ReferencePermute(state);
+            Assert.Equal(expected, new[] { s0.ToBigInteger(), s1.ToBigInteger(), s2.ToBigInteger() });
+        }
+    }
+
+    private static BigInteger[] ReferencePermute(BigInteger[] input)
+    {
+        var p = Felt.Modulus;
+        var s = (BigInteger[])input.Clone();
+        var k = 0;
+        for (var r = 0; r < Poseidon.FullRounds + Poseidon.PartialRounds; r++)
+        {
+            var full = r < Poseidon.FullRounds / 2 || r >= Poseidon.FullRounds / 2 + Poseidon.PartialRounds;
+            for (var j = 0; j < 3; j++)
+            {
+                s[j] = (s[j] + Poseidon.RoundConstants[k++].ToBigInteger()) % p;
+                if (full || j == 2)
+                {
+                    s[j] = BigInteger.ModPow(s[j], 3, p);
+                }
+            }
+            // [[3,1,1],[1,−1,1],[1,1,−2]]
+            var t = s[0] + s[1] + s[2];
+            s = [(t + 2 * s[0]) % p, ((t - 2 * s[1]) % p + p) % p, ((t - 3 * s[2]) % p + p) % p];
+        }
+        return s;
     }
 }
