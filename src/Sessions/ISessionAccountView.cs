@@ -50,4 +50,16 @@ public interface ISessionAccountView
     /// <summary>Whether an outside-execution nonce was used (only read for outside execution).</summary>
     /// <param name="nonce">The SNIP-9 nonce.</param>
     bool IsOutsideExecutionNonceUsed(Felt nonce);
+
+    /// <summary>
+    /// Cairo's <c>check_ecdsa_signature(messageHash, publicKey, r, s)</c> with the on-chain rule, which the validator
+    /// asks for after its own <c>r</c> and <c>s</c> range checks (and never in estimate mode). The default is
+    /// <see cref="Ecdsa.VerifyOnChain(Felt, Felt, Felt, Felt)"/>; an implementation may answer from a memo of earlier
+    /// answers (a devnet does), since the result depends on the four values only, but must answer exactly that.
+    /// </summary>
+    /// <param name="messageHash">The signed hash.</param>
+    /// <param name="publicKey">The stark key.</param>
+    /// <param name="r">Signature r.</param>
+    /// <param name="s">Signature s.</param>
+    bool VerifySignature(Felt messageHash, Felt publicKey, Felt r, Felt s) => Ecdsa.VerifyOnChain(messageHash, publicKey, r, s);
 }

@@ -14,7 +14,8 @@ namespace Sessions;
 /// not expired; the authorization (cached or full, with owner/guardian membership, signatures and the same-guardian
 /// rule); <c>m</c>; the session key GUID; the session key's signature; the guardian's signature; one proof per call and
 /// every call in the Merkle tree.</para>
-/// <para>Signatures follow the on-chain rule (<see cref="Ecdsa.VerifyOnChain(Felt, Felt, Felt, Felt)"/>), after Argent's
+/// <para>Signatures follow the on-chain rule (<see cref="ISessionAccountView.VerifySignature"/>, by default
+/// <see cref="Ecdsa.VerifyOnChain(Felt, Felt, Felt, Felt)"/>), after Argent's
 /// <c>r &lt; n</c> and <c>s &lt; n</c> assertions (<c>argent/invalid-r-value</c>, <c>argent/invalid-s-value</c>). In estimate
 /// mode (caller 0 and a query version, §13.4) the signature equations are skipped but everything else, including those
 /// assertions, still runs.</para>
@@ -97,8 +98,8 @@ public static class SessionValidator
             return result with { Error = SessionErrors.SessionKeyMismatch };
         }
         // 10. session key signature, 11. guardian ("backend") signature
-        var error = CheckSignature(message, token.SessionSignature, estimate, SessionErrors.InvalidSessionSignature)
-            ?? CheckSignature(message, token.GuardianSignature, estimate, SessionErrors.InvalidBackendSignature);
+        var error = CheckSignature(account, message, token.SessionSignature, estimate, SessionErrors.InvalidSessionSignature)
+            ?? CheckSignature(account, message, token.GuardianSignature, estimate, SessionErrors.InvalidBackendSignature);
         if (error is not null)
         {
             return result with { Error = error };
@@ -278,7 +279,7 @@ public static class SessionValidator
         {
             return SessionErrors.InvalidOwnerSignature;
         }
-        var error = CheckSignature(sessionHash, owner, estimate, SessionErrors.InvalidOwnerSignature);
+        var error = CheckSignature(account, sessionHash, owner, estimate, SessionErrors.InvalidOwnerSignature);
         if (error is not null)
         {
             return error;
@@ -286,7 +287,7 @@ public static class SessionValidator
         if (guardian is { } g)
         {
             return ContainsStarknet(account.Guardians, g.PublicKey)
-                ? CheckSignature(sessionHash, g, estimate, SessionErrors.InvalidGuardianSignature)
+                ? CheckSignature(account, sessionHash, g, estimate, SessionErrors.InvalidGuardianSignature)
                 : SessionErrors.InvalidGuardianSignature;
         }
         return account.Guardians.Count > 0 ? SessionErrors.MissingGuardianSignature : null;
@@ -296,7 +297,7 @@ public static class SessionValidator
     /// Argent's <c>is_valid_starknet_signature</c> (range asserts that panic) and Cairo's <c>check_ecdsa_signature</c>,
     /// whose result estimate mode ignores.
     /// </summary>
-    private static string? CheckSignature(Felt hash, in StarknetSignerSignature signer, bool estimate, string invalidError)
+    private static string? CheckSignature(ISessionAccountView account, Felt hash, in StarknetSignerSignature signer, bool estimate, string invalidError)
     {
         if (signer.Signature.R >= s_curveOrder)
         {
@@ -310,7 +311,7 @@ public static class SessionValidator
         {
             return null;
         }
-        return Ecdsa.VerifyOnChain(hash, signer.PublicKey, signer.Signature.R, signer.Signature.S) ? null : invalidError;
+        return account.VerifySignature(hash, signer.PublicKey, signer.Signature.R, signer.Signature.S) ? null : invalidError;
     }
 
     private static bool ContainsStarknet(IReadOnlyList<AccountSigner> signers, Felt publicKey)

@@ -148,6 +148,9 @@ public sealed class DevnetState
 
     private Block Latest => _blocks[^1];
 
+    /// <summary>The ECDSA results of this chain's contracts, memoized (same inputs, same result).</summary>
+    internal SignatureMemo Signatures { get; } = new();
+
     // ---------------------------------------------------------------- accounts and contracts (tests, genesis)
 
     /// <summary>Deploys (or replaces) an Argent 0.5.0 account: its signers, nonce and balance; no session state.</summary>

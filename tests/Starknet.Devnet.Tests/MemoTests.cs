@@ -1,0 +1,114 @@
+using Sessions;
+using Starknet.Devnet.Execution;
+using Starknet.Devnet.Tests.Support;
+using Starknet.Rpc;
+using Starknet.Transactions;
+
+namespace Starknet.Devnet.Tests;
+
+/// <summary>
+/// The devnet's memo of ECDSA results: a memoized success never lets another signature through.
+/// </summary>
+public sealed class MemoTests
+{
+    private static readonly Felt s_hash = 0xabcdef;
+
+    [Fact]
+    public void SignatureMemo_AfterAMemoizedSuccess_RefusesEveryOtherSignatureKeyOrHash()
+    {
+        var memo = new SignatureMemo();
+        var key = Ecdsa.GetPublicKey(TestChain.RelayerKey);
+        var signature = Ecdsa.Sign(TestChain.RelayerKey, s_hash);
+
+        Assert.True(memo.VerifyOnChain(s_hash, key, signature.R, signature.S));
+        Assert.True(memo.VerifyOnChain(s_hash, key, signature.R, signature.S));
+
+        Assert.False(memo.VerifyOnChain(s_hash, key, signature.R, signature.S + 1));
+        Assert.False(memo.VerifyOnChain(s_hash, key, signature.R + 1, signature.S));
+        Assert.False(memo.VerifyOnChain(s_hash + 1, key, signature.R, signature.S));
+        Assert.False(memo.VerifyOnChain(s_hash, TestChain.OwnerPublicKey, signature.R, signature.S));
+        Assert.Equal(OnChainSignatureStatus.EquationDoesNotHold, memo.CheckOnChain(s_hash, key, signature.R, signature.S + 1));
+        Assert.Equal(OnChainSignatureStatus.Valid, memo.CheckOnChain(s_hash, key, signature.R, signature.S));
+    }
+
+    [Fact]
+    public void SignatureMemo_AnswersAsEcdsaDoes_ForFailuresOfEveryKind()
+    {
+        var memo = new SignatureMemo();
+        var key = Ecdsa.GetPublicKey(TestChain.RelayerKey);
+        var signature = Ecdsa.Sign(TestChain.RelayerKey, s_hash);
+        var n = Felt.FromBigInteger(Ecdsa.CurveOrder);
+        (Felt Hash, Felt Key, Felt R, Felt S)[] cases =
+        [
+            (s_hash, key, signature.R, signature.S),
+            (s_hash, key, n, signature.S),
+            (s_hash, key, signature.R, n),
+            (s_hash, key, signature.R, 0),
+            (s_hash, 0, signature.R, signature.S),
+            (s_hash, key, 0, signature.S),
+            (s_hash + 1, key, signature.R, signature.S),
+        ];
+        for (var round = 0; round < 2; round++)
+        {
+            foreach (var (h, k, r, s) in cases)
+            {
+                Assert.Equal(Ecdsa.CheckOnChain(h, k, r, s), memo.CheckOnChain(h, k, r, s));
+                Assert.Equal(Ecdsa.VerifyOnChain(h, k, r, s), memo.VerifyOnChain(h, k, r, s));
+            }
+        }
+    }
+
+    [Fact]
+    public void SignatureMemo_IsBounded()
+    {
+        var memo = new SignatureMemo(capacity: 4);
+        for (var i = 1; i <= 20; i++)
+        {
+            memo.VerifyOnChain((ulong)i, 1, 1, 1);
+        }
+        Assert.InRange(memo.Count, 1, 8);
+    }
+
+    [Fact]
+    public async Task RelayerIsValidSignature_AfterAMemoizedSuccess_StillRefusesATamperedSignature()
+    {
+        await using var node = await TestNode.StartAsync();
+        var signature = Ecdsa.Sign(TestChain.RelayerKey, s_hash);
+
+        Assert.Equal([FeltValues.Valid], await IsValid(s_hash, signature.R, signature.S));
+        Assert.Equal([Felt.Zero], await IsValid(s_hash, signature.R, signature.S + 1));
+        Assert.Equal([Felt.Zero], await IsValid(s_hash + 1, signature.R, signature.S));
+        Assert.Equal([FeltValues.Valid], await IsValid(s_hash, signature.R, signature.S));
+
+        Task<IReadOnlyList<Felt>> IsValid(Felt hash, Felt r, Felt s) => node.Client.CallAsync(
+            FunctionCall.ToEntryPoint(TestChain.Relayer, "is_valid_signature", [hash, 2, r, s]), BlockId.Latest);
+    }
+
+    [Fact]
+    public async Task OutsideExecution_EstimatedThenSubmittedWithATamperedGuardianSignature_Reverts()
+    {
+        await using var node = await TestNode.StartAsync();
+        var session = TestSession.Create(TestChain.StartTime + 3600, "move");
+        Call[] calls = [TestChain.GameCall("move", 5)];
+        var outside = new OutsideExecution(OutsideExecution.AnyCaller, 0x0e1, TestChain.StartTime - 60, TestChain.StartTime + 600, calls);
+        var token = session.Token(outside.MessageHash(TestChain.ChainId, TestChain.Account), calls);
+        var good = outside.ToExecuteFromOutsideCall(TestChain.Account, token);
+        // The guardian's s over m sits at offset 14 + A of the token (after the session key's signer and r, s).
+        var tampered = (Felt[])token.Clone();
+        tampered[14 + (int)token[SessionToken.AuthorizationLengthOffset].ToUInt64()] += 1;
+        var bad = outside.ToExecuteFromOutsideCall(TestChain.Account, tampered);
+
+        // The estimate checks (and memoizes) the good signatures; the submission with one of them changed must fail.
+        var query = TestChain.Invoke(TestChain.Relayer, 0, [good], version: TransactionVersion.V3Query);
+        Assert.True((await node.Client.EstimateFeeAsync(TestChain.RelayerSigned(query), SimulationOptions.None, BlockId.PreConfirmed)).OverallFee > 0);
+        var reverted = await node.SubmitAsync(TestChain.RelayerSigned(TestChain.Invoke(TestChain.Relayer, 0, [bad])));
+
+        Assert.Equal(TransactionExecutionStatus.Reverted, reverted.ExecutionStatus);
+        Assert.Equal(SessionErrors.InvalidBackendSignature, reverted.RevertReason);
+        Assert.False(node.State.IsOutsideExecutionNonceUsed(TestChain.Account, 0x0e1));
+
+        var executed = await node.SubmitAsync(TestChain.RelayerSigned(TestChain.Invoke(TestChain.Relayer, 1, [good])));
+        Assert.Equal(TransactionExecutionStatus.Succeeded, executed.ExecutionStatus);
+        Assert.True(node.State.IsOutsideExecutionNonceUsed(TestChain.Account, 0x0e1));
+    }
+}
