@@ -50,6 +50,7 @@ public sealed class DevnetState
     private readonly FaultInjector _faults;
     private readonly ILogger _logger;
     private readonly DevnetOptions _options;
+    private readonly CalldataHashMemo _calldataHashes = new();
     private Block? _preConfirmed;
     private long _clockShiftSeconds;
 
@@ -410,6 +411,14 @@ public sealed class DevnetState
 
     internal IReadOnlyList<FeeEstimate> EstimateFeeRpc(IReadOnlyList<InvokeTransactionV3> transactions, IReadOnlyList<Felt[]> signatures, bool skipValidate, BlockId blockId)
     {
+        // The hashes depend on the transactions alone: computed before taking the lock.
+        var withChain = new InvokeTransactionV3[transactions.Count];
+        var hashes = new Felt[transactions.Count];
+        for (var i = 0; i < transactions.Count; i++)
+        {
+            withChain[i] = transactions[i] with { ChainId = ChainId };
+            hashes[i] = ComputeHash(withChain[i]);
+        }
         lock (_lock)
         {
             var (number, _) = Resolve(blockId);
@@ -420,9 +429,9 @@ public sealed class DevnetState
             {
                 for (var i = 0; i < transactions.Count; i++)
                 {
-                    var tx = transactions[i] with { ChainId = ChainId };
+                    var tx = withChain[i];
                     var signature = signatures[i];
-                    var hash = tx.ComputeHash();
+                    var hash = hashes[i];
                     if (!_contracts.TryGetValue(tx.SenderAddress, out var contract) || contract is not AccountContract account)
                     {
                         throw ExecutionError(i, $"Requested contract address {tx.SenderAddress} is not deployed or is not an account.");
@@ -472,17 +481,18 @@ public sealed class DevnetState
 
     internal Felt AddInvokeTransactionRpc(InvokeTransactionV3 transaction, Felt[] signature)
     {
+        var tx = transaction with { ChainId = ChainId };
+        if (tx.Version != TransactionVersion.V3)
+        {
+            throw RpcErrorException.WithText(StarknetErrorCode.UnsupportedTransactionVersion,
+                TransactionVersion.IsQuery(tx.Version)
+                    ? "A query-version transaction can be estimated or simulated, not submitted."
+                    : $"Transaction version {tx.Version} is not supported; send INVOKE v3.");
+        }
+        // The hash depends on the transaction alone: computed before taking the lock.
+        var hash = ComputeHash(tx);
         lock (_lock)
         {
-            var tx = transaction with { ChainId = ChainId };
-            if (tx.Version != TransactionVersion.V3)
-            {
-                throw RpcErrorException.WithText(StarknetErrorCode.UnsupportedTransactionVersion,
-                    TransactionVersion.IsQuery(tx.Version)
-                        ? "A query-version transaction can be estimated or simulated, not submitted."
-                        : $"Transaction version {tx.Version} is not supported; send INVOKE v3.");
-            }
-            var hash = tx.ComputeHash();
             if (_transactions.TryGetValue(hash, out var known) && known.Status != TransactionFinalityStatus.Rejected)
             {
                 throw RpcErrorException.WithText(StarknetErrorCode.DuplicateTransaction, $"Transaction {hash} was already received.");
@@ -706,6 +716,9 @@ public sealed class DevnetState
             history.Add((blockNumber, account.Nonce));
         }
     }
+
+    /// <summary>The transaction hash, with <c>Hm(calldata)</c> from the memo (an estimate and its submission share it).</summary>
+    private Felt ComputeHash(InvokeTransactionV3 tx) => TransactionHash.InvokeV3(tx, _calldataHashes.Hash(tx.Calldata));
 
     private ulong Now()
     {

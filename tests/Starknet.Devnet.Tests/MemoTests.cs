@@ -7,7 +7,8 @@ using Starknet.Transactions;
 namespace Starknet.Devnet.Tests;
 
 /// <summary>
-/// The devnet's memo of ECDSA results: a memoized success never lets another signature through.
+/// The devnet's memos of pure results (ECDSA checks, calldata hashes): a memoized success never lets another signature
+/// through, and content that merely shares a cheap key is never confused.
 /// </summary>
 public sealed class MemoTests
 {
@@ -70,6 +71,41 @@ public sealed class MemoTests
     }
 
     [Fact]
+    public void CalldataHashMemo_SameCheapKey_DifferentCalldataKeepsItsOwnHash()
+    {
+        // Every array gets the same cheap key: only the felt-by-felt comparison tells them apart.
+        var memo = new CalldataHashMemo(comparer: new ConstantHashComparer());
+        Felt[] a = [1, 2, 3];
+        Felt[] b = [1, 2, 4];
+        Felt[] c = [1, 2];
+
+        Assert.Equal(Poseidon.HashMany(a), memo.Hash(a));
+        Assert.Equal(Poseidon.HashMany(b), memo.Hash(b));
+        Assert.Equal(Poseidon.HashMany(c), memo.Hash(c));
+        Assert.Equal(Poseidon.HashMany(a), memo.Hash((Felt[])a.Clone()));
+        Assert.Equal(Poseidon.HashMany(b), memo.Hash((Felt[])b.Clone()));
+        Assert.Equal(3, memo.Count);
+        Assert.Equal(TransactionHash.EmptyListHash, memo.Hash([]));
+    }
+
+    [Fact]
+    public void CalldataHashMemo_EqualContent_HitsAndMatchesTheLibraryHash()
+    {
+        var memo = new CalldataHashMemo(capacityFelts: 64);
+        var calldata = ExecuteCalldata.Encode([TestChain.GameCall("move", 1, 2), TestChain.GameCall("attack", 3)]);
+        var tx = TestChain.Invoke(TestChain.Relayer, 0, [TestChain.GameCall("move", 1, 2), TestChain.GameCall("attack", 3)]);
+
+        Assert.Equal(tx.ComputeHash(), TransactionHash.InvokeV3(tx, memo.Hash((Felt[])calldata.Clone())));
+        Assert.Equal(tx.ComputeHash(), TransactionHash.InvokeV3(tx, memo.Hash((Felt[])calldata.Clone())));
+        Assert.Equal(1, memo.Count);
+        for (var i = 0; i < 50; i++)
+        {
+            memo.Hash([(ulong)i, 1, 2, 3]);
+        }
+        Assert.InRange(memo.Count, 1, 32);
+    }
+
+    [Fact]
     public async Task RelayerIsValidSignature_AfterAMemoizedSuccess_StillRefusesATamperedSignature()
     {
         await using var node = await TestNode.StartAsync();
@@ -110,5 +146,12 @@ public sealed class MemoTests
         var executed = await node.SubmitAsync(TestChain.RelayerSigned(TestChain.Invoke(TestChain.Relayer, 1, [good])));
         Assert.Equal(TransactionExecutionStatus.Succeeded, executed.ExecutionStatus);
         Assert.True(node.State.IsOutsideExecutionNonceUsed(TestChain.Account, 0x0e1));
+    }
+
+    private sealed class ConstantHashComparer : IEqualityComparer<Felt[]>
+    {
+        public bool Equals(Felt[]? x, Felt[]? y) => FeltArrayComparer.Instance.Equals(x, y);
+
+        public int GetHashCode(Felt[] obj) => 42;
     }
 }
