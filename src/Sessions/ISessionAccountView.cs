@@ -52,6 +52,14 @@ public interface ISessionAccountView
     bool IsOutsideExecutionNonceUsed(Felt nonce);
 
     /// <summary>
+    /// The session hash of <paramref name="session"/> for this account and chain (step 4 of the checks):
+    /// <c>session.ComputeHash(ChainId, Address)</c>, the default. An implementation may answer from a memo keyed by the
+    /// session struct, the chain and the account, but must answer exactly that.
+    /// </summary>
+    /// <param name="session">The session struct of the token.</param>
+    Felt SessionHash(Session session) => session.ComputeHash(ChainId, Address);
+
+    /// <summary>
     /// Cairo's <c>check_ecdsa_signature(messageHash, publicKey, r, s)</c> with the on-chain rule, which the validator
     /// asks for after its own <c>r</c> and <c>s</c> range checks (and never in estimate mode). The default is
     /// <see cref="Ecdsa.VerifyOnChain(Felt, Felt, Felt, Felt)"/>; an implementation may answer from a memo of earlier

@@ -72,7 +72,7 @@ public static class SessionValidator
             return Fail(parseError.ContractError, estimate);
         }
         // 4. session hash
-        var sessionHash = token.Session.ComputeHash(account.ChainId, address);
+        var sessionHash = account.SessionHash(token.Session);
         var result = new SessionValidationResult { Token = token, SessionHash = sessionHash, IsEstimate = estimate };
         // 5. revoked, 6. expired
         if (account.IsSessionRevoked(sessionHash))
@@ -134,6 +134,29 @@ public static class SessionValidator
     {
         ArgumentNullException.ThrowIfNull(outsideExecution);
         ArgumentNullException.ThrowIfNull(account);
+        return ValidateOutsideExecutionCore(outsideExecution, null, signature, account);
+    }
+
+    /// <summary>
+    /// <see cref="ValidateOutsideExecution(OutsideExecution, ReadOnlySpan{Felt}, ISessionAccountView)"/> when the caller
+    /// already has the SNIP-9 v2 message hash (a devnet computes it once for the event it emits too).
+    /// </summary>
+    /// <param name="outsideExecution">The outside execution.</param>
+    /// <param name="messageHash">Its message hash: <c>outsideExecution.MessageHash(account.ChainId, account.Address)</c>,
+    /// which is not computed again (a different value makes the checks run over that value).</param>
+    /// <param name="signature">The signature argument (the token).</param>
+    /// <param name="account">The account's state; <see cref="ISessionAccountView.CallerAddress"/> is the relayer.</param>
+    /// <returns>Valid (with the nonce to mark used), or the first failing check's error string.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="outsideExecution"/> or <paramref name="account"/> is null.</exception>
+    public static SessionValidationResult ValidateOutsideExecution(OutsideExecution outsideExecution, Felt messageHash, ReadOnlySpan<Felt> signature, ISessionAccountView account)
+    {
+        ArgumentNullException.ThrowIfNull(outsideExecution);
+        ArgumentNullException.ThrowIfNull(account);
+        return ValidateOutsideExecutionCore(outsideExecution, messageHash, signature, account);
+    }
+
+    private static SessionValidationResult ValidateOutsideExecutionCore(OutsideExecution outsideExecution, Felt? messageHash, ReadOnlySpan<Felt> signature, ISessionAccountView account)
+    {
         var estimate = IsEstimateTransaction(account.CallerAddress, account.TransactionVersion);
         if (outsideExecution.Caller != OutsideExecution.AnyCaller && account.CallerAddress != outsideExecution.Caller)
         {
@@ -148,7 +171,7 @@ public static class SessionValidator
         {
             return Fail(SessionErrors.DuplicatedOutsideNonce, estimate);
         }
-        var hash = outsideExecution.MessageHash(account.ChainId, account.Address);
+        var hash = messageHash ?? outsideExecution.MessageHash(account.ChainId, account.Address);
         var result = Validate(outsideExecution.Calls, hash, signature, account);
         return result.IsValid ? result with { OutsideExecutionNonce = outsideExecution.Nonce } : result;
     }

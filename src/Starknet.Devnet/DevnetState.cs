@@ -152,6 +152,9 @@ public sealed class DevnetState
     /// <summary>The ECDSA results of this chain's contracts, memoized (same inputs, same result).</summary>
     internal SignatureMemo Signatures { get; } = new();
 
+    /// <summary>The session and outside-execution hashes of this chain's Argent accounts, memoized by content.</summary>
+    internal MessageHashMemo Hashes { get; } = new();
+
     // ---------------------------------------------------------------- accounts and contracts (tests, genesis)
 
     /// <summary>Deploys (or replaces) an Argent 0.5.0 account: its signers, nonce and balance; no session state.</summary>

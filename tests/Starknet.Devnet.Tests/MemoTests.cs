@@ -7,7 +7,7 @@ using Starknet.Transactions;
 namespace Starknet.Devnet.Tests;
 
 /// <summary>
-/// The devnet's memos of pure results (ECDSA checks, calldata hashes): a memoized success never lets another signature
+/// The devnet's memos of pure results (ECDSA checks, calldata, session and outside-execution hashes): a memoized success never lets another signature
 /// through, and content that merely shares a cheap key is never confused.
 /// </summary>
 public sealed class MemoTests
@@ -103,6 +103,39 @@ public sealed class MemoTests
             memo.Hash([(ulong)i, 1, 2, 3]);
         }
         Assert.InRange(memo.Count, 1, 32);
+    }
+
+    [Fact]
+    public void MessageHashMemo_OutsideExecutionsDifferingInOneFelt_KeepTheirOwnHashes()
+    {
+        var memo = new MessageHashMemo();
+        // Same nonce, caller and window (so the same cheap key); only one calldata felt differs.
+        var a = new OutsideExecution(OutsideExecution.AnyCaller, 7, 1, 2, [TestChain.GameCall("move", 1)]);
+        var b = a with { Calls = [TestChain.GameCall("move", 2)] };
+        var c = a with { Calls = [TestChain.GameCall("move", 1), TestChain.GameCall("move", 1)] };
+
+        foreach (var oe in new[] { a, b, c, a, b, c })
+        {
+            Assert.Equal(oe.MessageHash(TestChain.ChainId, TestChain.Account), memo.OutsideExecutionHash(TestChain.ChainId, TestChain.Account, oe));
+        }
+        Assert.Equal(a.MessageHash(TestChain.ChainId, TestChain.SoloAccount), memo.OutsideExecutionHash(TestChain.ChainId, TestChain.SoloAccount, a));
+        Assert.Equal(a.MessageHash(1, TestChain.Account), memo.OutsideExecutionHash(1, TestChain.Account, a));
+    }
+
+    [Fact]
+    public void MessageHashMemo_SessionHash_IsPerChainAndAccount()
+    {
+        var memo = new MessageHashMemo();
+        var session = TestSession.Create(TestChain.StartTime + 3600, "move").Request.Session;
+        var other = session with { ExpiresAt = session.ExpiresAt + 1 };
+
+        for (var round = 0; round < 2; round++)
+        {
+            Assert.Equal(session.ComputeHash(TestChain.ChainId, TestChain.Account), memo.SessionHash(TestChain.ChainId, TestChain.Account, session));
+            Assert.Equal(other.ComputeHash(TestChain.ChainId, TestChain.Account), memo.SessionHash(TestChain.ChainId, TestChain.Account, other));
+            Assert.Equal(session.ComputeHash(TestChain.ChainId, TestChain.SoloAccount), memo.SessionHash(TestChain.ChainId, TestChain.SoloAccount, session));
+            Assert.Equal(session.ComputeHash(1, TestChain.Account), memo.SessionHash(1, TestChain.Account, session));
+        }
     }
 
     [Fact]

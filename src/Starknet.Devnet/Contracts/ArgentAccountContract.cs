@@ -167,7 +167,7 @@ internal sealed class ArgentAccountContract : AccountContract
         var estimate = SessionValidator.IsEstimateTransaction(Felt.Zero, transaction.Version);
         if (SessionToken.IsSessionToken(AsArray(signature)))
         {
-            RunSession(ctx, calls, ctx.TransactionHash, signature, new SessionView(this, ctx.State.Signatures, ctx.ChainId, ctx.ValidationTimestamp, Felt.Zero, transaction.Version), outside: null);
+            RunSession(ctx, calls, ctx.TransactionHash, signature, new SessionView(this, ctx.State, ctx.ChainId, ctx.ValidationTimestamp, Felt.Zero, transaction.Version), outside: null);
             return;
         }
         var verifications = AssertValidCallsAndSignature(ctx.State.Signatures, calls, ctx.TransactionHash, signature, estimate);
@@ -215,7 +215,7 @@ internal sealed class ArgentAccountContract : AccountContract
         var felts = AsArray(signature);
         var result = outside is null
             ? SessionValidator.Validate(calls, executionHash, felts, view)
-            : SessionValidator.ValidateOutsideExecution(outside, felts, view);
+            : SessionValidator.ValidateOutsideExecution(outside, executionHash, felts, view);
         // Two checks over m (session key, guardian) and two over the session hash unless the authorization is cached.
         var verifications = result.Token is { } token
             ? 2 + (token.CacheField.IsZero || result.CacheWrite is not null ? 2 : 0)
@@ -391,8 +391,8 @@ internal sealed class ArgentAccountContract : AccountContract
         var outside = ReadOutsideExecution(args.Param());
         var signature = args.Param().Array();
         args.End();
-        var hash = outside.MessageHash(ctx.ChainId, self.Address);
-        var view = new SessionView(self, ctx.State.Signatures, ctx.ChainId, ctx.BlockTimestamp, caller, ctx.TransactionVersion);
+        var hash = ctx.State.Hashes.OutsideExecutionHash(ctx.ChainId, self.Address, outside);
+        var view = new SessionView(self, ctx.State, ctx.ChainId, ctx.BlockTimestamp, caller, ctx.TransactionVersion);
         if (SessionToken.IsSessionToken(signature))
         {
             // The validator runs the caller, window and nonce checks first, in the contract's order.
@@ -489,7 +489,7 @@ internal sealed class ArgentAccountContract : AccountContract
     private static Felt[] AsArray(IReadOnlyList<Felt> felts) => felts as Felt[] ?? [.. felts];
 
     /// <summary>The account's storage and execution context as the session validator reads them.</summary>
-    private sealed class SessionView(ArgentAccountContract account, SignatureMemo signatures, Felt chainId, ulong timestamp, Felt caller, Felt version) : ISessionAccountView
+    private sealed class SessionView(ArgentAccountContract account, DevnetState state, Felt chainId, ulong timestamp, Felt caller, Felt version) : ISessionAccountView
     {
         public Felt Address => account.Address;
 
@@ -512,6 +512,8 @@ internal sealed class ArgentAccountContract : AccountContract
 
         public bool IsOutsideExecutionNonceUsed(Felt nonce) => account.UsedOutsideNonces.Contains(nonce);
 
-        public bool VerifySignature(Felt messageHash, Felt publicKey, Felt r, Felt s) => signatures.VerifyOnChain(messageHash, publicKey, r, s);
+        public Felt SessionHash(Session session) => state.Hashes.SessionHash(chainId, account.Address, session);
+
+        public bool VerifySignature(Felt messageHash, Felt publicKey, Felt r, Felt s) => state.Signatures.VerifyOnChain(messageHash, publicKey, r, s);
     }
 }
