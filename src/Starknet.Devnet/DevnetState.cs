@@ -414,13 +414,15 @@ public sealed class DevnetState
 
     internal IReadOnlyList<FeeEstimate> EstimateFeeRpc(IReadOnlyList<InvokeTransactionV3> transactions, IReadOnlyList<Felt[]> signatures, bool skipValidate, BlockId blockId)
     {
-        // The hashes depend on the transactions alone: computed before taking the lock.
+        // The hashes depend on the transactions alone: computed before taking the lock, like the signature checks the
+        // validation will ask for (memoized, see SignaturePrewarm).
         var withChain = new InvokeTransactionV3[transactions.Count];
         var hashes = new Felt[transactions.Count];
         for (var i = 0; i < transactions.Count; i++)
         {
             withChain[i] = transactions[i] with { ChainId = ChainId };
             hashes[i] = ComputeHash(withChain[i]);
+            SignaturePrewarm.Run(this, withChain[i], hashes[i], signatures[i], RelayerKey(withChain[i].SenderAddress), validate: !skipValidate);
         }
         lock (_lock)
         {
@@ -492,8 +494,10 @@ public sealed class DevnetState
                     ? "A query-version transaction can be estimated or simulated, not submitted."
                     : $"Transaction version {tx.Version} is not supported; send INVOKE v3.");
         }
-        // The hash depends on the transaction alone: computed before taking the lock.
+        // The hash depends on the transaction alone: computed before taking the lock, like the signature checks the
+        // validation will ask for (memoized, see SignaturePrewarm).
         var hash = ComputeHash(tx);
+        SignaturePrewarm.Run(this, tx, hash, signature, RelayerKey(tx.SenderAddress), validate: true);
         lock (_lock)
         {
             if (_transactions.TryGetValue(hash, out var known) && known.Status != TransactionFinalityStatus.Rejected)
@@ -717,6 +721,15 @@ public sealed class DevnetState
         else
         {
             history.Add((blockNumber, account.Nonce));
+        }
+    }
+
+    /// <summary>The key of the relayer account at <paramref name="address"/>, or null (another kind of contract, or none).</summary>
+    private Felt? RelayerKey(Felt address)
+    {
+        lock (_lock)
+        {
+            return _contracts.TryGetValue(address, out var contract) && contract is RelayerAccountContract relayer ? relayer.PublicKey : null;
         }
     }
 

@@ -432,7 +432,7 @@ internal sealed class ArgentAccountContract : AccountContract
     }
 
     /// <summary>The <c>OutsideExecution</c> struct: caller, nonce, execute_after (u64), execute_before (u64), calls.</summary>
-    private static OutsideExecution ReadOutsideExecution(CalldataReader args)
+    internal static OutsideExecution ReadOutsideExecution(CalldataReader args)
     {
         var caller = args.Felt();
         var nonce = args.Felt();
