@@ -50,4 +50,24 @@ public interface ISessionAccountView
     /// <summary>Whether an outside-execution nonce was used (only read for outside execution).</summary>
     /// <param name="nonce">The SNIP-9 nonce.</param>
     bool IsOutsideExecutionNonceUsed(Felt nonce);
+
+    /// <summary>
+    /// The session hash of <paramref name="session"/> for this account and chain (step 4 of the checks):
+    /// <c>session.ComputeHash(ChainId, Address)</c>, the default. An implementation may answer from a memo keyed by the
+    /// session struct, the chain and the account, but must answer exactly that.
+    /// </summary>
+    /// <param name="session">The session struct of the token.</param>
+    Felt SessionHash(Session session) => session.ComputeHash(ChainId, Address);
+
+    /// <summary>
+    /// Cairo's <c>check_ecdsa_signature(messageHash, publicKey, r, s)</c> with the on-chain rule, which the validator
+    /// asks for after its own <c>r</c> and <c>s</c> range checks (and never in estimate mode). The default is
+    /// <see cref="Ecdsa.VerifyOnChain(Felt, Felt, Felt, Felt)"/>; an implementation may answer from a memo of earlier
+    /// answers (a devnet does), since the result depends on the four values only, but must answer exactly that.
+    /// </summary>
+    /// <param name="messageHash">The signed hash.</param>
+    /// <param name="publicKey">The stark key.</param>
+    /// <param name="r">Signature r.</param>
+    /// <param name="s">Signature s.</param>
+    bool VerifySignature(Felt messageHash, Felt publicKey, Felt r, Felt s) => Ecdsa.VerifyOnChain(messageHash, publicKey, r, s);
 }

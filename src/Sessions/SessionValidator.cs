@@ -14,7 +14,8 @@ namespace Sessions;
 /// not expired; the authorization (cached or full, with owner/guardian membership, signatures and the same-guardian
 /// rule); <c>m</c>; the session key GUID; the session key's signature; the guardian's signature; one proof per call and
 /// every call in the Merkle tree.</para>
-/// <para>Signatures follow the on-chain rule (<see cref="Ecdsa.VerifyOnChain(Felt, Felt, Felt, Felt)"/>), after Argent's
+/// <para>Signatures follow the on-chain rule (<see cref="ISessionAccountView.VerifySignature"/>, by default
+/// <see cref="Ecdsa.VerifyOnChain(Felt, Felt, Felt, Felt)"/>), after Argent's
 /// <c>r &lt; n</c> and <c>s &lt; n</c> assertions (<c>argent/invalid-r-value</c>, <c>argent/invalid-s-value</c>). In estimate
 /// mode (caller 0 and a query version, §13.4) the signature equations are skipped but everything else, including those
 /// assertions, still runs.</para>
@@ -71,7 +72,7 @@ public static class SessionValidator
             return Fail(parseError.ContractError, estimate);
         }
         // 4. session hash
-        var sessionHash = token.Session.ComputeHash(account.ChainId, address);
+        var sessionHash = account.SessionHash(token.Session);
         var result = new SessionValidationResult { Token = token, SessionHash = sessionHash, IsEstimate = estimate };
         // 5. revoked, 6. expired
         if (account.IsSessionRevoked(sessionHash))
@@ -97,8 +98,8 @@ public static class SessionValidator
             return result with { Error = SessionErrors.SessionKeyMismatch };
         }
         // 10. session key signature, 11. guardian ("backend") signature
-        var error = CheckSignature(message, token.SessionSignature, estimate, SessionErrors.InvalidSessionSignature)
-            ?? CheckSignature(message, token.GuardianSignature, estimate, SessionErrors.InvalidBackendSignature);
+        var error = CheckSignature(account, message, token.SessionSignature, estimate, SessionErrors.InvalidSessionSignature)
+            ?? CheckSignature(account, message, token.GuardianSignature, estimate, SessionErrors.InvalidBackendSignature);
         if (error is not null)
         {
             return result with { Error = error };
@@ -133,6 +134,29 @@ public static class SessionValidator
     {
         ArgumentNullException.ThrowIfNull(outsideExecution);
         ArgumentNullException.ThrowIfNull(account);
+        return ValidateOutsideExecutionCore(outsideExecution, null, signature, account);
+    }
+
+    /// <summary>
+    /// <see cref="ValidateOutsideExecution(OutsideExecution, ReadOnlySpan{Felt}, ISessionAccountView)"/> when the caller
+    /// already has the SNIP-9 v2 message hash (a devnet computes it once for the event it emits too).
+    /// </summary>
+    /// <param name="outsideExecution">The outside execution.</param>
+    /// <param name="messageHash">Its message hash: <c>outsideExecution.MessageHash(account.ChainId, account.Address)</c>,
+    /// which is not computed again (a different value makes the checks run over that value).</param>
+    /// <param name="signature">The signature argument (the token).</param>
+    /// <param name="account">The account's state; <see cref="ISessionAccountView.CallerAddress"/> is the relayer.</param>
+    /// <returns>Valid (with the nonce to mark used), or the first failing check's error string.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="outsideExecution"/> or <paramref name="account"/> is null.</exception>
+    public static SessionValidationResult ValidateOutsideExecution(OutsideExecution outsideExecution, Felt messageHash, ReadOnlySpan<Felt> signature, ISessionAccountView account)
+    {
+        ArgumentNullException.ThrowIfNull(outsideExecution);
+        ArgumentNullException.ThrowIfNull(account);
+        return ValidateOutsideExecutionCore(outsideExecution, messageHash, signature, account);
+    }
+
+    private static SessionValidationResult ValidateOutsideExecutionCore(OutsideExecution outsideExecution, Felt? messageHash, ReadOnlySpan<Felt> signature, ISessionAccountView account)
+    {
         var estimate = IsEstimateTransaction(account.CallerAddress, account.TransactionVersion);
         if (outsideExecution.Caller != OutsideExecution.AnyCaller && account.CallerAddress != outsideExecution.Caller)
         {
@@ -147,7 +171,7 @@ public static class SessionValidator
         {
             return Fail(SessionErrors.DuplicatedOutsideNonce, estimate);
         }
-        var hash = outsideExecution.MessageHash(account.ChainId, account.Address);
+        var hash = messageHash ?? outsideExecution.MessageHash(account.ChainId, account.Address);
         var result = Validate(outsideExecution.Calls, hash, signature, account);
         return result.IsValid ? result with { OutsideExecutionNonce = outsideExecution.Nonce } : result;
     }
@@ -278,7 +302,7 @@ public static class SessionValidator
         {
             return SessionErrors.InvalidOwnerSignature;
         }
-        var error = CheckSignature(sessionHash, owner, estimate, SessionErrors.InvalidOwnerSignature);
+        var error = CheckSignature(account, sessionHash, owner, estimate, SessionErrors.InvalidOwnerSignature);
         if (error is not null)
         {
             return error;
@@ -286,7 +310,7 @@ public static class SessionValidator
         if (guardian is { } g)
         {
             return ContainsStarknet(account.Guardians, g.PublicKey)
-                ? CheckSignature(sessionHash, g, estimate, SessionErrors.InvalidGuardianSignature)
+                ? CheckSignature(account, sessionHash, g, estimate, SessionErrors.InvalidGuardianSignature)
                 : SessionErrors.InvalidGuardianSignature;
         }
         return account.Guardians.Count > 0 ? SessionErrors.MissingGuardianSignature : null;
@@ -296,7 +320,7 @@ public static class SessionValidator
     /// Argent's <c>is_valid_starknet_signature</c> (range asserts that panic) and Cairo's <c>check_ecdsa_signature</c>,
     /// whose result estimate mode ignores.
     /// </summary>
-    private static string? CheckSignature(Felt hash, in StarknetSignerSignature signer, bool estimate, string invalidError)
+    private static string? CheckSignature(ISessionAccountView account, Felt hash, in StarknetSignerSignature signer, bool estimate, string invalidError)
     {
         if (signer.Signature.R >= s_curveOrder)
         {
@@ -310,7 +334,7 @@ public static class SessionValidator
         {
             return null;
         }
-        return Ecdsa.VerifyOnChain(hash, signer.PublicKey, signer.Signature.R, signer.Signature.S) ? null : invalidError;
+        return account.VerifySignature(hash, signer.PublicKey, signer.Signature.R, signer.Signature.S) ? null : invalidError;
     }
 
     private static bool ContainsStarknet(IReadOnlyList<AccountSigner> signers, Felt publicKey)

@@ -50,6 +50,7 @@ public sealed class DevnetState
     private readonly FaultInjector _faults;
     private readonly ILogger _logger;
     private readonly DevnetOptions _options;
+    private readonly CalldataHashMemo _calldataHashes = new();
     private Block? _preConfirmed;
     private long _clockShiftSeconds;
 
@@ -147,6 +148,12 @@ public sealed class DevnetState
     }
 
     private Block Latest => _blocks[^1];
+
+    /// <summary>The ECDSA results of this chain's contracts, memoized (same inputs, same result).</summary>
+    internal SignatureMemo Signatures { get; } = new();
+
+    /// <summary>The session and outside-execution hashes of this chain's Argent accounts, memoized by content.</summary>
+    internal MessageHashMemo Hashes { get; } = new();
 
     // ---------------------------------------------------------------- accounts and contracts (tests, genesis)
 
@@ -407,6 +414,16 @@ public sealed class DevnetState
 
     internal IReadOnlyList<FeeEstimate> EstimateFeeRpc(IReadOnlyList<InvokeTransactionV3> transactions, IReadOnlyList<Felt[]> signatures, bool skipValidate, BlockId blockId)
     {
+        // The hashes depend on the transactions alone: computed before taking the lock, like the signature checks the
+        // validation will ask for (memoized, see SignaturePrewarm).
+        var withChain = new InvokeTransactionV3[transactions.Count];
+        var hashes = new Felt[transactions.Count];
+        for (var i = 0; i < transactions.Count; i++)
+        {
+            withChain[i] = transactions[i] with { ChainId = ChainId };
+            hashes[i] = ComputeHash(withChain[i]);
+            SignaturePrewarm.Run(this, withChain[i], hashes[i], signatures[i], RelayerKey(withChain[i].SenderAddress), validate: !skipValidate);
+        }
         lock (_lock)
         {
             var (number, _) = Resolve(blockId);
@@ -417,9 +434,9 @@ public sealed class DevnetState
             {
                 for (var i = 0; i < transactions.Count; i++)
                 {
-                    var tx = transactions[i] with { ChainId = ChainId };
+                    var tx = withChain[i];
                     var signature = signatures[i];
-                    var hash = tx.ComputeHash();
+                    var hash = hashes[i];
                     if (!_contracts.TryGetValue(tx.SenderAddress, out var contract) || contract is not AccountContract account)
                     {
                         throw ExecutionError(i, $"Requested contract address {tx.SenderAddress} is not deployed or is not an account.");
@@ -469,17 +486,20 @@ public sealed class DevnetState
 
     internal Felt AddInvokeTransactionRpc(InvokeTransactionV3 transaction, Felt[] signature)
     {
+        var tx = transaction with { ChainId = ChainId };
+        if (tx.Version != TransactionVersion.V3)
+        {
+            throw RpcErrorException.WithText(StarknetErrorCode.UnsupportedTransactionVersion,
+                TransactionVersion.IsQuery(tx.Version)
+                    ? "A query-version transaction can be estimated or simulated, not submitted."
+                    : $"Transaction version {tx.Version} is not supported; send INVOKE v3.");
+        }
+        // The hash depends on the transaction alone: computed before taking the lock, like the signature checks the
+        // validation will ask for (memoized, see SignaturePrewarm).
+        var hash = ComputeHash(tx);
+        SignaturePrewarm.Run(this, tx, hash, signature, RelayerKey(tx.SenderAddress), validate: true);
         lock (_lock)
         {
-            var tx = transaction with { ChainId = ChainId };
-            if (tx.Version != TransactionVersion.V3)
-            {
-                throw RpcErrorException.WithText(StarknetErrorCode.UnsupportedTransactionVersion,
-                    TransactionVersion.IsQuery(tx.Version)
-                        ? "A query-version transaction can be estimated or simulated, not submitted."
-                        : $"Transaction version {tx.Version} is not supported; send INVOKE v3.");
-            }
-            var hash = tx.ComputeHash();
             if (_transactions.TryGetValue(hash, out var known) && known.Status != TransactionFinalityStatus.Rejected)
             {
                 throw RpcErrorException.WithText(StarknetErrorCode.DuplicateTransaction, $"Transaction {hash} was already received.");
@@ -703,6 +723,18 @@ public sealed class DevnetState
             history.Add((blockNumber, account.Nonce));
         }
     }
+
+    /// <summary>The key of the relayer account at <paramref name="address"/>, or null (another kind of contract, or none).</summary>
+    private Felt? RelayerKey(Felt address)
+    {
+        lock (_lock)
+        {
+            return _contracts.TryGetValue(address, out var contract) && contract is RelayerAccountContract relayer ? relayer.PublicKey : null;
+        }
+    }
+
+    /// <summary>The transaction hash, with <c>Hm(calldata)</c> from the memo (an estimate and its submission share it).</summary>
+    private Felt ComputeHash(InvokeTransactionV3 tx) => TransactionHash.InvokeV3(tx, _calldataHashes.Hash(tx.Calldata));
 
     private ulong Now()
     {

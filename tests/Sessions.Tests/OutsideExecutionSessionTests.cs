@@ -84,6 +84,10 @@ public sealed class OutsideExecutionSessionTests
         Assert.True(account.BlockTimestamp > oe.ExecuteAfter);
 
         var result = SessionValidator.ValidateOutsideExecution(oe, token, account);
+        // The overload given the message hash (which a devnet computes once) answers the same.
+        var withHash = SessionValidator.ValidateOutsideExecution(oe, oe.MessageHash(account.ChainId, account.Address), token, account);
+        Assert.Equal((result.Error, result.SessionHash, result.MessageHash, result.OutsideExecutionNonce, result.CacheWrite),
+            (withHash.Error, withHash.SessionHash, withHash.MessageHash, withHash.OutsideExecutionNonce, withHash.CacheWrite));
 
         var cacheField = SessionToken.Parse(token).CacheField;
         if (!cacheField.IsZero)

@@ -74,7 +74,7 @@ internal sealed class ArgentAccountContract : AccountContract
             var signature = args.Param().Array();
             args.End();
             // Like the contract, an invalid signature panics (argent/invalid-owner-sig, ...) instead of returning 0.
-            self.AssertValidAccountSignature(hash, signature, estimate: false);
+            self.AssertValidAccountSignature(ctx.State.Signatures, hash, signature, estimate: false);
             return [FeltValues.Valid];
         },
         [Selector.FromName("isValidSignature")] = static (self, ctx, _, args) =>
@@ -84,7 +84,7 @@ internal sealed class ArgentAccountContract : AccountContract
             args.End();
             try
             {
-                self.AssertValidAccountSignature(hash, signature, estimate: false);
+                self.AssertValidAccountSignature(ctx.State.Signatures, hash, signature, estimate: false);
             }
             catch (ContractPanicException)
             {
@@ -167,10 +167,10 @@ internal sealed class ArgentAccountContract : AccountContract
         var estimate = SessionValidator.IsEstimateTransaction(Felt.Zero, transaction.Version);
         if (SessionToken.IsSessionToken(AsArray(signature)))
         {
-            RunSession(ctx, calls, ctx.TransactionHash, signature, new SessionView(this, ctx.ChainId, ctx.ValidationTimestamp, Felt.Zero, transaction.Version), outside: null);
+            RunSession(ctx, calls, ctx.TransactionHash, signature, new SessionView(this, ctx.State, ctx.ChainId, ctx.ValidationTimestamp, Felt.Zero, transaction.Version), outside: null);
             return;
         }
-        var verifications = AssertValidCallsAndSignature(calls, ctx.TransactionHash, signature, estimate);
+        var verifications = AssertValidCallsAndSignature(ctx.State.Signatures, calls, ctx.TransactionHash, signature, estimate);
         ctx.ChargeL2(FeeModel.ValidateGas(signature.Count, verifications));
     }
 
@@ -215,7 +215,7 @@ internal sealed class ArgentAccountContract : AccountContract
         var felts = AsArray(signature);
         var result = outside is null
             ? SessionValidator.Validate(calls, executionHash, felts, view)
-            : SessionValidator.ValidateOutsideExecution(outside, felts, view);
+            : SessionValidator.ValidateOutsideExecution(outside, executionHash, felts, view);
         // Two checks over m (session key, guardian) and two over the session hash unless the authorization is cached.
         var verifications = result.Token is { } token
             ? 2 + (token.CacheField.IsZero || result.CacheWrite is not null ? 2 : 0)
@@ -248,7 +248,7 @@ internal sealed class ArgentAccountContract : AccountContract
     /// C05 <c>assert_valid_calls_and_signature</c> for a signature that is not a session token: the single self-call
     /// rules, no self-call in a multicall, then the owner (+ guardian) signature. Returns the number of ECDSA checks.
     /// </summary>
-    private int AssertValidCallsAndSignature(IReadOnlyList<Call> calls, Felt executionHash, IReadOnlyList<Felt> signature, bool estimate)
+    private int AssertValidCallsAndSignature(SignatureMemo signatures, IReadOnlyList<Call> calls, Felt executionHash, IReadOnlyList<Felt> signature, bool estimate)
     {
         if (calls.Count == 1)
         {
@@ -274,14 +274,14 @@ internal sealed class ArgentAccountContract : AccountContract
                 }
             }
         }
-        return AssertValidAccountSignature(executionHash, signature, estimate);
+        return AssertValidAccountSignature(signatures, executionHash, signature, estimate);
     }
 
     /// <summary>
     /// C05 <c>parse_account_signature</c> then <c>assert_valid_account_signature</c>: the owner's signature, then the
     /// guardian's (required when the account has one). Returns the number of ECDSA checks.
     /// </summary>
-    private int AssertValidAccountSignature(Felt hash, IReadOnlyList<Felt> raw, bool estimate)
+    private int AssertValidAccountSignature(SignatureMemo signatures, Felt hash, IReadOnlyList<Felt> raw, bool estimate)
     {
         var felts = AsArray(raw);
         Felt ownerKey;
@@ -323,10 +323,10 @@ internal sealed class ArgentAccountContract : AccountContract
             guardianSignature = parsed.GuardianSignature;
         }
 
-        CheckSigner(Owners, ownerKey, hash, ownerSignature, estimate, SessionErrors.InvalidOwnerSignature);
+        CheckSigner(signatures, Owners, ownerKey, hash, ownerSignature, estimate, SessionErrors.InvalidOwnerSignature);
         if (guardianKey is { } gk && guardianSignature is { } gs)
         {
-            CheckSigner(Guardians, gk, hash, gs, estimate, SessionErrors.InvalidGuardianSignature);
+            CheckSigner(signatures, Guardians, gk, hash, gs, estimate, SessionErrors.InvalidGuardianSignature);
             return 2;
         }
         if (Guardians.Count > 0)
@@ -340,13 +340,13 @@ internal sealed class ArgentAccountContract : AccountContract
     /// <c>is_valid_owner_signature</c> / <c>is_valid_guardian_signature</c> asserted: membership, Argent's r and s range
     /// asserts (which panic even in estimate mode), then the ECDSA equation, which estimate mode ignores.
     /// </summary>
-    private static void CheckSigner(List<AccountSigner> signers, Felt publicKey, Felt hash, StarkSignature signature, bool estimate, string error)
+    private static void CheckSigner(SignatureMemo signatures, List<AccountSigner> signers, Felt publicKey, Felt hash, StarkSignature signature, bool estimate, string error)
     {
         if (!ContainsStarknet(signers, publicKey))
         {
             throw new ContractPanicException(error);
         }
-        switch (Ecdsa.CheckOnChain(hash, publicKey, signature.R, signature.S))
+        switch (signatures.CheckOnChain(hash, publicKey, signature.R, signature.S))
         {
             case OnChainSignatureStatus.Valid:
                 return;
@@ -391,8 +391,8 @@ internal sealed class ArgentAccountContract : AccountContract
         var outside = ReadOutsideExecution(args.Param());
         var signature = args.Param().Array();
         args.End();
-        var hash = outside.MessageHash(ctx.ChainId, self.Address);
-        var view = new SessionView(self, ctx.ChainId, ctx.BlockTimestamp, caller, ctx.TransactionVersion);
+        var hash = ctx.State.Hashes.OutsideExecutionHash(ctx.ChainId, self.Address, outside);
+        var view = new SessionView(self, ctx.State, ctx.ChainId, ctx.BlockTimestamp, caller, ctx.TransactionVersion);
         if (SessionToken.IsSessionToken(signature))
         {
             // The validator runs the caller, window and nonce checks first, in the contract's order.
@@ -413,7 +413,7 @@ internal sealed class ArgentAccountContract : AccountContract
             {
                 throw new ContractPanicException(SessionErrors.DuplicatedOutsideNonce);
             }
-            var verifications = self.AssertValidCallsAndSignature(outside.Calls, hash, signature, estimate: false);
+            var verifications = self.AssertValidCallsAndSignature(ctx.State.Signatures, outside.Calls, hash, signature, estimate: false);
             ctx.ChargeL2(FeeModel.ValidateGas(signature.Length, verifications));
         }
         var nonce = outside.Nonce;
@@ -432,7 +432,7 @@ internal sealed class ArgentAccountContract : AccountContract
     }
 
     /// <summary>The <c>OutsideExecution</c> struct: caller, nonce, execute_after (u64), execute_before (u64), calls.</summary>
-    private static OutsideExecution ReadOutsideExecution(CalldataReader args)
+    internal static OutsideExecution ReadOutsideExecution(CalldataReader args)
     {
         var caller = args.Felt();
         var nonce = args.Felt();
@@ -489,7 +489,7 @@ internal sealed class ArgentAccountContract : AccountContract
     private static Felt[] AsArray(IReadOnlyList<Felt> felts) => felts as Felt[] ?? [.. felts];
 
     /// <summary>The account's storage and execution context as the session validator reads them.</summary>
-    private sealed class SessionView(ArgentAccountContract account, Felt chainId, ulong timestamp, Felt caller, Felt version) : ISessionAccountView
+    private sealed class SessionView(ArgentAccountContract account, DevnetState state, Felt chainId, ulong timestamp, Felt caller, Felt version) : ISessionAccountView
     {
         public Felt Address => account.Address;
 
@@ -511,5 +511,9 @@ internal sealed class ArgentAccountContract : AccountContract
             account.AuthorizationCache.TryGetValue((ownerGuid, guardianGuid, sessionHash), out var length) ? length : 0;
 
         public bool IsOutsideExecutionNonceUsed(Felt nonce) => account.UsedOutsideNonces.Contains(nonce);
+
+        public Felt SessionHash(Session session) => state.Hashes.SessionHash(chainId, account.Address, session);
+
+        public bool VerifySignature(Felt messageHash, Felt publicKey, Felt r, Felt s) => state.Signatures.VerifyOnChain(messageHash, publicKey, r, s);
     }
 }

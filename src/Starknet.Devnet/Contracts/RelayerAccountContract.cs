@@ -19,12 +19,12 @@ internal sealed class RelayerAccountContract : AccountContract
             args.End();
             return [self.PublicKey];
         },
-        [Selector.FromName("is_valid_signature")] = static (self, _, _, args) =>
+        [Selector.FromName("is_valid_signature")] = static (self, ctx, _, args) =>
         {
             var hash = args.Param().Felt();
             var signature = args.Param().Array();
             args.End();
-            return [self.IsValid(hash, signature) ? FeltValues.Valid : Felt.Zero];
+            return [self.IsValid(ctx.State.Signatures, hash, signature) ? FeltValues.Valid : Felt.Zero];
         },
     };
 
@@ -42,7 +42,7 @@ internal sealed class RelayerAccountContract : AccountContract
     public override void Validate(TxContext ctx, InvokeTransactionV3 transaction, IReadOnlyList<Felt> signature, IReadOnlyList<Call> calls)
     {
         ctx.ChargeL2(FeeModel.ValidateGas(signature.Count, 1));
-        if (!IsValid(ctx.TransactionHash, signature))
+        if (!IsValid(ctx.State.Signatures, ctx.TransactionHash, signature))
         {
             throw new ContractPanicException(InvalidSignature);
         }
@@ -57,6 +57,6 @@ internal sealed class RelayerAccountContract : AccountContract
         }
     }
 
-    private bool IsValid(Felt hash, IReadOnlyList<Felt> signature) =>
-        signature.Count == 2 && Ecdsa.VerifyOnChain(hash, PublicKey, signature[0], signature[1]);
+    private bool IsValid(SignatureMemo signatures, Felt hash, IReadOnlyList<Felt> signature) =>
+        signature.Count == 2 && signatures.VerifyOnChain(hash, PublicKey, signature[0], signature[1]);
 }
