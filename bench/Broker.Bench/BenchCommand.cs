@@ -9,7 +9,7 @@ internal static class BenchCommand
 {
     private const string Usage = """
         usage: Broker.Bench crypto [--seconds N] [--json FILE] [--filter SUBSTRING]
-               Broker.Bench pipeline [--sessions S] [--tx N] [--concurrency C] [--warmup SECONDS] [--json FILE]
+               Broker.Bench pipeline [--sessions S] [--tx N] [--concurrency C] [--relayers R] [--warmup SECONDS] [--json FILE]
           crypto     one-thread figures for the Starknet primitives and the session protocol (ops/s, µs/op)
           --seconds  measuring time per operation (default 2; a warm-up of a quarter of it comes first)
           --json     also write {"ops":[{"name":..,"ops_per_s":..,"us_per_op":..}]} to FILE
@@ -19,6 +19,7 @@ internal static class BenchCommand
           --sessions sessions registered, each on its own Argent account (default 4)
           --tx       transactions per path (default 400)
           --concurrency  concurrent outside-execution workers (default 16; account-paid: at most one per session)
+          --relayers relayer accounts in TxRelayer's pool (default 4)
           --warmup   seconds of traffic before measuring, for the JIT to settle (default 5)
           --json     also write {"paths":[{"name":..,"tx":..,"tx_per_s":..,"p50_ms":..,"p99_ms":..,"cpu_ms_per_tx":..}]} to FILE
                      (cpu: the whole process's CPU time per transaction: client, three services and devnet)
@@ -37,7 +38,7 @@ internal static class BenchCommand
         var warmup = 5.0;
         string? json = null;
         string? filter = null;
-        int sessions = 4, transactions = 400, concurrency = 16;
+        int sessions = 4, transactions = 400, concurrency = 16, relayers = 4;
         for (var i = 1; i < args.Length; i++)
         {
             switch (args[i])
@@ -64,6 +65,10 @@ internal static class BenchCommand
                     transactions = n;
                     i++;
                     break;
+                case "--relayers" when TryPositive(args, i, out var n):
+                    relayers = n;
+                    i++;
+                    break;
                 case "--concurrency" when TryPositive(args, i, out var n):
                     concurrency = n;
                     i++;
@@ -77,7 +82,7 @@ internal static class BenchCommand
 
         if (args[0] == "pipeline")
         {
-            return PipelineBench.RunAsync(sessions, transactions, concurrency, warmup, json).GetAwaiter().GetResult();
+            return PipelineBench.RunAsync(sessions, transactions, concurrency, relayers, warmup, json).GetAwaiter().GetResult();
         }
 
         IReadOnlyList<BenchOp> ops = args[0] switch

@@ -17,16 +17,14 @@ namespace Broker.Bench;
 /// </summary>
 internal static class PipelineBench
 {
-    /// <summary>Relayer accounts in the pool (each has its own nonce sequence).</summary>
-    private const int RelayerAccounts = 4;
-
     private static readonly JsonSerializerOptions s_jsonOptions = new() { WriteIndented = true };
 
-    public static async Task<int> RunAsync(int sessions, int transactions, int concurrency, double warmupSeconds, string? json)
+    /// <param name="relayerAccounts">Relayer accounts in the pool (each has its own nonce sequence).</param>
+    public static async Task<int> RunAsync(int sessions, int transactions, int concurrency, int relayerAccounts, double warmupSeconds, string? json)
     {
         Console.WriteLine($"suite pipeline: {Environment.ProcessorCount} cores, {sessions} sessions on {sessions} Argent accounts, {transactions} tx per path, " +
-            $"concurrency {concurrency}, {RelayerAccounts} relayer accounts, devnet stand-in with instant blocks, warm-up {warmupSeconds:F0} s");
-        await using var stack = await LocalStack.StartAsync(new LocalStackOptions { ArgentAccounts = sessions, RelayerAccounts = RelayerAccounts });
+            $"concurrency {concurrency}, {relayerAccounts} relayer accounts, devnet stand-in with instant blocks, warm-up {warmupSeconds:F0} s");
+        await using var stack = await LocalStack.StartAsync(new LocalStackOptions { ArgentAccounts = sessions, RelayerAccounts = relayerAccounts });
         var players = new List<(SessionKey Key, RegisteredSession Session)>();
         foreach (var account in stack.Genesis.ArgentAccounts.Take(sessions))
         {
