@@ -25,10 +25,16 @@ public abstract class TransactionalOutboxTests : IAsyncLifetime
 
     protected StandInDaprCluster Cluster { get; } = new(new StandInDeliveryPolicy { MaxAttempts = 10, RetryInterval = TimeSpan.FromMilliseconds(20) });
 
+    /// <summary>Extra registrations, made before the components (so a port or the outbox can be swapped).</summary>
+    protected virtual void Configure(IServiceCollection services)
+    {
+    }
+
     public async Task InitializeAsync()
     {
         _app = await TestApp.StartAsync(Mode, services =>
         {
+            Configure(services);
             services.AddSingleton(_received);
             services.AddEventHandler<RecordingHandler>(Topic);
         }, Cluster, appId: "outbox-app", settings: new Dictionary<string, string?> { ["PubSub:InProcess:MaxAttempts"] = "10" });
@@ -36,7 +42,7 @@ public abstract class TransactionalOutboxTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
 
-    private ITransactionalOutbox Outbox => _app.Services.GetRequiredService<ITransactionalOutbox>();
+    protected ITransactionalOutbox Outbox => _app.Services.GetRequiredService<ITransactionalOutbox>();
 
     private IStateStore Store => _app.Services.GetRequiredService<IStateStore>();
 
@@ -164,6 +170,20 @@ public abstract class TransactionalOutboxTests : IAsyncLifetime
 public sealed class EmbeddedTransactionalOutboxTests : TransactionalOutboxTests
 {
     protected override ComponentsMode Mode => ComponentsMode.Embedded;
+
+    [Fact]
+    public void Embedded_UsesCommitThenPublish_NotTheMarkerProtocol() =>
+        // Over the in-memory bus the markers add no durability, only writes and polling (see CommitThenPublishOutbox).
+        Assert.IsType<CommitThenPublishOutbox>(Outbox);
+}
+
+/// <summary>The marker protocol over the embedded SQLite store and in-process bus, as used over Dapr.</summary>
+public sealed class MarkerOutboxOverEmbeddedAdaptersTests : TransactionalOutboxTests
+{
+    protected override ComponentsMode Mode => ComponentsMode.Embedded;
+
+    protected override void Configure(IServiceCollection services) =>
+        services.AddSingleton<ITransactionalOutbox>(sp => sp.GetRequiredService<TransactionalOutbox>());
 }
 
 /// <summary>The outbox over the Dapr adapters, against the stand-in sidecar (not daprd).</summary>

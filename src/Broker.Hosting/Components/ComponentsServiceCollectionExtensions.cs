@@ -1,6 +1,7 @@
 using Broker.Hosting.Dapr;
 using Broker.Hosting.Outbox;
 using Broker.Hosting.PubSub;
+using Broker.Hosting.PubSub.InProcess;
 using Broker.Hosting.State;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
@@ -55,7 +56,12 @@ public static class ComponentsServiceCollectionExtensions
         if (services.Any(d => d.ServiceType == typeof(ITransactionalOutbox))) return services;
         services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OutboxOptions>, OutboxOptionsValidator>());
-        services.AddSingleton<ITransactionalOutbox, TransactionalOutbox>();
+        services.AddSingleton<TransactionalOutbox>();
+        services.AddSingleton<CommitThenPublishOutbox>();
+        // Over the in-process bus the marker protocol adds no durability (see CommitThenPublishOutbox).
+        services.AddSingleton<ITransactionalOutbox>(sp => sp.GetRequiredService<IEnvelopePublisher>() is InProcessPubSub
+            ? sp.GetRequiredService<CommitThenPublishOutbox>()
+            : sp.GetRequiredService<TransactionalOutbox>());
         services.AddEventHandler<OutboxRelayHandler>(BrokerComponents.Topics.Outbox(appId));
         return services;
     }

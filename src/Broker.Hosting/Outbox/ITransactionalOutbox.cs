@@ -25,8 +25,9 @@ namespace Broker.Hosting.Outbox;
 /// waiting.</item>
 /// </list>
 /// A crash after the commit leaves the intent in the pub/sub, which redelivers it; a crash before it leaves an
-/// intent without markers, which is dropped. With the embedded in-process pub/sub the intent lives in memory, so it
-/// is as durable as the embedded pub/sub itself (lost if the process stops before delivery).
+/// intent without markers, which is dropped. Over the embedded in-process pub/sub an intent would live in memory, as
+/// durable as that bus (lost if the process stops before delivery), so there the markers add nothing and
+/// <see cref="CommitThenPublishOutbox"/> commits first and then publishes, with the same guarantee.
 /// </remarks>
 public interface ITransactionalOutbox
 {

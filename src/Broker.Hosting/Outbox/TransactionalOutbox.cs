@@ -29,17 +29,7 @@ internal sealed partial class TransactionalOutbox(
 
         var now = time.GetUtcNow();
         var (traceParent, traceState) = HostingTelemetry.CurrentTraceContext();
-        var envelopes = messages.Select(m => new CloudEvent
-        {
-            Id = Guid.NewGuid().ToString(),
-            Source = app.AppId,
-            Time = now,
-            Topic = m.Topic,
-            PubSubName = events.Name,
-            TraceParent = traceParent,
-            TraceState = traceState,
-            Data = m.Data,
-        }).ToArray();
+        var envelopes = OutboxEnvelopes.Create(messages, app.AppId, events.Name, now);
         var intent = new CloudEvent
         {
             Id = Guid.NewGuid().ToString(),
@@ -147,4 +137,72 @@ public sealed partial class OutboxRelayHandler(
 
     [LoggerMessage(EventId = 1302, Level = LogLevel.Information, Message = "Outbox intent {IntentId}: {Count} events dropped, their transaction never committed.")]
     private partial void LogNeverCommitted(string intentId, int count);
+}
+
+/// <summary>The envelopes of an outbox's messages: ids fixed before the commit, this service as source, the current trace.</summary>
+internal static class OutboxEnvelopes
+{
+    public static CloudEvent[] Create(IReadOnlyList<OutboxMessage> messages, string appId, string pubSubName, DateTimeOffset now)
+    {
+        var (traceParent, traceState) = HostingTelemetry.CurrentTraceContext();
+        return [.. messages.Select(m => new CloudEvent
+        {
+            Id = Guid.NewGuid().ToString(),
+            Source = appId,
+            Time = now,
+            Topic = m.Topic,
+            PubSubName = pubSubName,
+            TraceParent = traceParent,
+            TraceState = traceState,
+            Data = m.Data,
+        })];
+    }
+}
+
+/// <summary>
+/// The outbox over the embedded in-process pub/sub: commit, then hand the events to the in-process bus.
+/// </summary>
+/// <remarks>
+/// The in-process bus keeps an event in memory until it is delivered, so an event is lost if the process stops before
+/// that, whatever the outbox does: with <see cref="TransactionalOutbox"/> the intent itself lives in that memory. The
+/// marker protocol therefore adds no durability here, only cost (a marker written with each transaction, read and
+/// deleted by the relay, which polls for it). This outbox gives the same guarantee (the events are published if and
+/// only if the transaction commits, lost only if the process stops before delivery) for the transaction alone.
+/// </remarks>
+internal sealed partial class CommitThenPublishOutbox(
+    IStateStore store,
+    IEnvelopePublisher publisher,
+    IEventPublisher events,
+    BrokerAppIdentity app,
+    TimeProvider time,
+    ILogger<CommitThenPublishOutbox> logger) : ITransactionalOutbox
+{
+    public async Task<IReadOnlyList<CloudEvent>?> TryExecuteAsync(
+        IReadOnlyList<StateOperation> operations, IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(operations);
+        ArgumentNullException.ThrowIfNull(messages);
+        var envelopes = OutboxEnvelopes.Create(messages, app.AppId, events.Name, time.GetUtcNow());
+        if (!await store.TryExecuteTransactionAsync(operations, cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+        foreach (var envelope in envelopes)
+        {
+            try
+            {
+                // Committed: the events go out even if the caller gave up meanwhile.
+                await publisher.PublishEnvelopeAsync(envelope, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is ObjectDisposedException or InvalidOperationException)
+            {
+                // The bus is stopping with the process: the event is lost as an in-memory one would be.
+                LogNotPublished(ex, envelope.Id, envelope.Topic);
+            }
+        }
+        return envelopes;
+    }
+
+    [LoggerMessage(EventId = 1303, Level = LogLevel.Warning, Message = "Event {EventId} on {Topic} committed but not published: the in-process pub/sub is stopping.")]
+    private partial void LogNotPublished(Exception exception, string eventId, string topic);
 }
