@@ -20,7 +20,7 @@ internal static class BenchCommand
           --tx       transactions per path (default 400)
           --concurrency  concurrent outside-execution workers (default 16; account-paid: at most one per session)
           --relayers relayer accounts in TxRelayer's pool (default 4)
-          --warmup   seconds of traffic before measuring, for the JIT to settle (default 5)
+          --warmup   seconds of traffic before measuring, for the JIT to settle (default 20)
           --json     also write {"paths":[{"name":..,"tx":..,"tx_per_s":..,"p50_ms":..,"p99_ms":..,"cpu_ms_per_tx":..}]} to FILE
                      (cpu: the whole process's CPU time per transaction: client, three services and devnet)
         """;
@@ -35,7 +35,7 @@ internal static class BenchCommand
             return args.Length == 0 ? 2 : 0;
         }
         var seconds = 2.0;
-        var warmup = 5.0;
+        var warmup = 20.0;
         string? json = null;
         string? filter = null;
         int sessions = 4, transactions = 400, concurrency = 16, relayers = 4;

@@ -39,9 +39,10 @@ internal static class PipelineBench
         Console.WriteLine($"registered {players.Count} sessions");
 
         // Warm-up outside the measurement: connection pools, SQLite, and above all the JIT. Tiered compilation (with
-        // dynamic PGO) recompiles the hot paths of all the hosts in the background for several seconds; measured before
-        // it settles, a run is mostly the compiler's work (perf showed its thread at ~22 % of the CPU after a 64-tx
-        // warm-up). A long-running service pays that once.
+        // dynamic PGO) recompiles the hot paths of all the hosts in the background for many seconds on 2 busy cores;
+        // measured before it settles, a run is largely the compiler's work and instrumented code (perf showed the
+        // compiler's thread at ~22 % of the CPU after a 64-tx warm-up; 5 s of warm-up gave ~200 outside executions/s,
+        // 20 s ~310, 40 s no more). A long-running service pays that once.
         var warmup = Stopwatch.StartNew();
         while (warmup.Elapsed.TotalSeconds < warmupSeconds)
         {
