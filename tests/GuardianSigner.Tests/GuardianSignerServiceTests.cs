@@ -4,6 +4,7 @@ using Broker.Hosting;
 using Broker.Hosting.Events;
 using Broker.Hosting.PubSub;
 using Broker.Hosting.PubSub.InProcess;
+using Broker.Hosting.State;
 using GuardianSigner.Tests.Infrastructure;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,6 +26,7 @@ public sealed class GuardianSignerServiceTests : IDisposable
     {
         ["Policy:Default:TransactionsPerMinute"] = "100",
         ["Policy:Dapps:slow-game:TransactionsPerMinute"] = "3",
+        ["Policy:Dapps:busy-game:TransactionsPerMinute"] = "0",
         ["Policy:Dapps:locked-game:AllowedContracts:0"] = "0x123",
         ["Policy:Dapps:short-game:MaxSessionDuration"] = "00:10:00",
     };
@@ -250,6 +252,48 @@ public sealed class GuardianSignerServiceTests : IDisposable
 
         _time.Advance(TimeSpan.FromSeconds(61));
         await host.Client.CosignInvokeAsync(session.Invoke(5, ("move", [1])).Request);
+    }
+
+    [Fact]
+    public async Task CosignInvoke_ManyCosignsOverMoreThanAMinute_StoredRateWindowStaysAtMostSixtyEntries()
+    {
+        var host = StartHost();
+        var session = await RegisterAsync(host, new TestSession(Now + 3600, dappId: "busy-game"));
+        for (ulong i = 1; i <= 150; i++)
+        {
+            await host.Client.CosignInvokeAsync(session.Invoke(i, ("move", [1])).Request);
+            _time.Advance(TimeSpan.FromMilliseconds(450));
+        }
+
+        var stored = (await host.State.GetAsync<GuardianSigner.Cosigning.StoredSession>(GuardianSigner.Cosigning.StoredSession.KeyOf(session.SessionHash))).Value!;
+        Assert.InRange(stored.CosignsPerSecond.Count, 1, 60);
+        // 150 cosigns 0.45 s apart span 67 s; the last 60 whole seconds hold about 133 of them.
+        Assert.InRange(stored.CosignsPerSecond.Sum(b => b.Count), 130, 136);
+        Assert.Null(stored.RecentCosigns);
+        Assert.Equal(150, stored.CosignCount);
+    }
+
+    [Fact]
+    public async Task CosignInvoke_RateWindowStoredInTheEarlierForm_StillCountsThenIsRewritten()
+    {
+        var host = StartHost();
+        var session = await RegisterAsync(host, new TestSession(Now + 3600, dappId: "slow-game"));
+        var key = GuardianSigner.Cosigning.StoredSession.KeyOf(session.SessionHash);
+        var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        await host.State.UpdateAsync<GuardianSigner.Cosigning.StoredSession>(key, e =>
+        {
+            e.Value!.RecentCosigns = [nowMs - 30_000, nowMs - 20_000, nowMs - 10_000];
+            return e.Value;
+        });
+
+        await RpcAssert.Refused(() => host.Client.CosignInvokeAsync(session.Invoke(1, ("move", [1])).Request).ResponseAsync,
+            StatusCode.ResourceExhausted, "RATE_LIMITED");
+        _time.Advance(TimeSpan.FromSeconds(31));
+        await host.Client.CosignInvokeAsync(session.Invoke(2, ("move", [1])).Request);
+
+        var stored = (await host.State.GetAsync<GuardianSigner.Cosigning.StoredSession>(key)).Value!;
+        Assert.Null(stored.RecentCosigns);
+        Assert.Equal(3, stored.CosignsPerSecond.Sum(b => b.Count));
     }
 
     [Fact]

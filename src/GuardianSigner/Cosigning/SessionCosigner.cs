@@ -23,7 +23,7 @@ internal sealed class SessionCosigner(
     GuardianMetrics metrics,
     ILogger<SessionCosigner> logger)
 {
-    private const long RateWindowMilliseconds = 60_000;
+    private const long RateWindowSeconds = 60;
 
     // Cosignatures of one session update the same record (rate and fee counters, recent messages). Taking a lock per
     // session (striped) before the read-modify-write means writers in this process queue instead of losing the ETag
@@ -349,10 +349,21 @@ internal sealed class SessionCosigner(
 
     private static void Charge(StoredSession session, BigInteger maxFee, Felt feeToken, DappPolicy policy, long nowMilliseconds, CosignFieldNames f)
     {
-        session.RecentCosigns.RemoveAll(t => t <= nowMilliseconds - RateWindowMilliseconds);
-        if (policy.TransactionsPerMinute > 0 && session.RecentCosigns.Count >= policy.TransactionsPerMinute)
+        // The window is the last 60 whole seconds: a cosign leaves it between 59 and 60 s after it was made.
+        var nowSecond = nowMilliseconds / 1000;
+        var buckets = session.CosignsPerSecond;
+        if (session.RecentCosigns is { } legacy)
         {
-            var retryAfter = Math.Max(1, (session.RecentCosigns.Min() + RateWindowMilliseconds - nowMilliseconds + 999) / 1000);
+            foreach (var second in legacy.Select(t => t / 1000).Order())
+            {
+                Count(buckets, second);
+            }
+            session.RecentCosigns = null;
+        }
+        buckets.RemoveAll(b => b.Second <= nowSecond - RateWindowSeconds);
+        if (policy.TransactionsPerMinute > 0 && buckets.Sum(b => b.Count) >= policy.TransactionsPerMinute)
+        {
+            var retryAfter = Math.Max(1, buckets.Min(b => b.Second) + RateWindowSeconds - nowSecond);
             throw BrokerRpcException.ResourceExhausted(
                 $"rate limit: at most {policy.TransactionsPerMinute} transactions per minute for this session", "RATE_LIMITED",
                 new Dictionary<string, string> { ["retry_after_seconds"] = retryAfter.ToString(CultureInfo.InvariantCulture) });
@@ -382,7 +393,19 @@ internal sealed class SessionCosigner(
             }
             session.FeesCharged[feeToken.ToString()] = (charged + maxFee).ToString(CultureInfo.InvariantCulture);
         }
-        session.RecentCosigns.Add(nowMilliseconds);
+        Count(buckets, nowSecond);
+    }
+
+    private static void Count(List<CosignBucket> buckets, long second)
+    {
+        if (buckets.Count > 0 && buckets[^1].Second == second)
+        {
+            buckets[^1].Count++;
+        }
+        else
+        {
+            buckets.Add(new CosignBucket { Second = second, Count = 1 });
+        }
     }
 
     private static Dictionary<string, string> CallIndex(int index) =>

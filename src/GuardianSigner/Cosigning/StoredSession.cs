@@ -42,8 +42,18 @@ internal sealed class StoredSession
     /// <summary>Max fees charged so far, per fee token (0x-hex → decimal).</summary>
     public Dictionary<string, string> FeesCharged { get; set; } = [];
 
-    /// <summary>Unix milliseconds of the cosigns of the last minute (for the per-minute limit).</summary>
-    public List<long> RecentCosigns { get; set; } = [];
+    /// <summary>
+    /// Cosigns of the last minute counted per Unix second, for the per-minute limit: at most 60 small entries whatever
+    /// the rate, so the record (read and rewritten at every cosign) stays small.
+    /// </summary>
+    public List<CosignBucket> CosignsPerSecond { get; set; } = [];
+
+    /// <summary>
+    /// The earlier form of the rate window (one Unix millisecond per cosign, which grew with the rate); folded into
+    /// <see cref="CosignsPerSecond"/> at the session's next cosign, then no longer written.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public List<long>? RecentCosigns { get; set; }
 
     /// <summary>The last message hashes cosigned, newest last.</summary>
     public List<string> RecentMessages { get; set; } = [];
@@ -82,3 +92,11 @@ internal sealed class StoredSession
 internal sealed record StoredAllowedMethod(string ContractAddress, string EntryPoint);
 
 internal sealed record StoredFeeAllowance(string TokenAddress, string MaxAmount);
+
+/// <summary>The cosigns of one Unix second.</summary>
+internal sealed class CosignBucket
+{
+    public long Second { get; set; }
+
+    public int Count { get; set; }
+}
