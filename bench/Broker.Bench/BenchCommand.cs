@@ -9,7 +9,7 @@ internal static class BenchCommand
 {
     private const string Usage = """
         usage: Broker.Bench crypto [--seconds N] [--json FILE] [--filter SUBSTRING]
-               Broker.Bench pipeline [--sessions S] [--tx N] [--concurrency C] [--relayers R] [--warmup SECONDS] [--json FILE]
+               Broker.Bench pipeline [--sessions S] [--tx N] [--concurrency C] [--relayers R] [--synchronous full|normal] [--warmup SECONDS] [--json FILE]
           crypto     one-thread figures for the Starknet primitives and the session protocol (ops/s, µs/op)
           --seconds  measuring time per operation (default 2; a warm-up of a quarter of it comes first)
           --json     also write {"ops":[{"name":..,"ops_per_s":..,"us_per_op":..}]} to FILE
@@ -20,6 +20,7 @@ internal static class BenchCommand
           --tx       transactions per path (default 400)
           --concurrency  concurrent outside-execution workers (default 16; account-paid: at most one per session)
           --relayers relayer accounts in TxRelayer's pool (default 4)
+          --synchronous  the services' SQLite durability, State:Sqlite:Synchronous (default full, the product default)
           --warmup   seconds of traffic before measuring, for the JIT to settle (default 20)
           --json     also write {"paths":[{"name":..,"tx":..,"tx_per_s":..,"p50_ms":..,"p99_ms":..,"cpu_ms_per_tx":..}]} to FILE
                      (cpu: the whole process's CPU time per transaction: client, three services and devnet)
@@ -36,6 +37,7 @@ internal static class BenchCommand
         }
         var seconds = 2.0;
         var warmup = 20.0;
+        var synchronous = Broker.Hosting.State.Sqlite.SqliteSynchronous.Full;
         string? json = null;
         string? filter = null;
         int sessions = 4, transactions = 400, concurrency = 16, relayers = 4;
@@ -65,6 +67,11 @@ internal static class BenchCommand
                     transactions = n;
                     i++;
                     break;
+                case "--synchronous" when i + 1 < args.Length && Enum.TryParse<Broker.Hosting.State.Sqlite.SqliteSynchronous>(args[i + 1], ignoreCase: true, out var level)
+                    && Enum.IsDefined(level) && !int.TryParse(args[i + 1], out _):
+                    synchronous = level;
+                    i++;
+                    break;
                 case "--relayers" when TryPositive(args, i, out var n):
                     relayers = n;
                     i++;
@@ -82,7 +89,7 @@ internal static class BenchCommand
 
         if (args[0] == "pipeline")
         {
-            return PipelineBench.RunAsync(sessions, transactions, concurrency, relayers, warmup, json).GetAwaiter().GetResult();
+            return PipelineBench.RunAsync(sessions, transactions, concurrency, relayers, warmup, synchronous, json).GetAwaiter().GetResult();
         }
 
         IReadOnlyList<BenchOp> ops = args[0] switch

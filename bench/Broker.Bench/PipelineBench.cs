@@ -20,11 +20,13 @@ internal static class PipelineBench
     private static readonly JsonSerializerOptions s_jsonOptions = new() { WriteIndented = true };
 
     /// <param name="relayerAccounts">Relayer accounts in the pool (each has its own nonce sequence).</param>
-    public static async Task<int> RunAsync(int sessions, int transactions, int concurrency, int relayerAccounts, double warmupSeconds, string? json)
+    /// <param name="synchronous">The hosts' <c>State:Sqlite:Synchronous</c> (the product default is Full).</param>
+    public static async Task<int> RunAsync(int sessions, int transactions, int concurrency, int relayerAccounts, double warmupSeconds,
+        Broker.Hosting.State.Sqlite.SqliteSynchronous synchronous, string? json)
     {
         Console.WriteLine($"suite pipeline: {Environment.ProcessorCount} cores, {sessions} sessions on {sessions} Argent accounts, {transactions} tx per path, " +
-            $"concurrency {concurrency}, {relayerAccounts} relayer accounts, devnet stand-in with instant blocks, warm-up {warmupSeconds:F0} s");
-        await using var stack = await LocalStack.StartAsync(new LocalStackOptions { ArgentAccounts = sessions, RelayerAccounts = relayerAccounts });
+            $"concurrency {concurrency}, {relayerAccounts} relayer accounts, devnet stand-in with instant blocks, SQLite synchronous {synchronous}, warm-up {warmupSeconds:F0} s");
+        await using var stack = await LocalStack.StartAsync(new LocalStackOptions { ArgentAccounts = sessions, RelayerAccounts = relayerAccounts, StateSynchronous = synchronous });
         var players = new List<(SessionKey Key, RegisteredSession Session)>();
         foreach (var account in stack.Genesis.ArgentAccounts.Take(sessions))
         {
