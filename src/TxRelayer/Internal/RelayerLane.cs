@@ -38,6 +38,7 @@ internal sealed class RelayerLane
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private int _queued;
+    private int _busy;
     private int _resyncRequested = 1;
     private ulong _nextNonce;
 
@@ -61,8 +62,11 @@ internal sealed class RelayerLane
     /// <summary>Set once by the pool: the tracker that follows what this lane sends.</summary>
     public TransactionTracker Tracker { get; set; } = null!;
 
-    /// <summary>Outside executions waiting (for routing to the least busy account).</summary>
+    /// <summary>Outside executions waiting (for routing).</summary>
     public int Queued => Volatile.Read(ref _queued);
+
+    /// <summary>Whether the worker is sending a transaction now (what arrives meanwhile waits for its next batch).</summary>
+    public bool Busy => Volatile.Read(ref _busy) != 0;
 
     public void Enqueue(RelayRequest request)
     {
@@ -91,11 +95,19 @@ internal sealed class RelayerLane
                     continue;
                 }
                 var batch = new List<RelayRequest> { work.Request! };
-                if (_options.Batching.Enabled && !work.Request!.NoBatch)
+                Volatile.Write(ref _busy, 1);
+                try
                 {
-                    await FillBatchAsync(batch, deferred, stopping).ConfigureAwait(false);
+                    if (_options.Batching.Enabled && !work.Request!.NoBatch)
+                    {
+                        await FillBatchAsync(batch, deferred, stopping).ConfigureAwait(false);
+                    }
+                    await ProcessAsync(batch, stopping).ConfigureAwait(false);
                 }
-                await ProcessAsync(batch, stopping).ConfigureAwait(false);
+                finally
+                {
+                    Volatile.Write(ref _busy, 0);
+                }
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
