@@ -15,8 +15,10 @@ namespace TxRelayer.Internal;
 /// that becomes final leaves the index in the same transaction as its final write, so the index never loses a live
 /// request.</para>
 /// <para>One relayer process owns its state store (one instance per store; run a second relayer with its own store
-/// and its own accounts). Within the process the index shards are kept in memory and written under one lock, so no
-/// ETag race arises; requests not yet final are cached in memory as the authoritative copy.</para>
+/// and its own accounts). Within the process the index shards are kept in memory, and a write holds the locks of the
+/// shards of its requests (taken in ascending order) from reading their index to updating it after the commit, so no
+/// ETag race arises; writes on other shards commit meanwhile (the state store groups them into one commit). Requests
+/// not yet final are cached in memory as the authoritative copy.</para>
 /// <para>Every write goes through the transactional outbox with the status events of the requests it changes, so a
 /// stored change and its <c>transaction-status</c> event are never separated (issue 7): the events are published if
 /// and only if the write commits.</para>
@@ -28,7 +30,7 @@ internal sealed class RelayStore(IStateStore store, ITransactionalOutbox outbox)
     private const string TransactionPrefix = "relayer:tx:";
     private const string ShardPrefix = "relayer:pending:";
 
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly SemaphoreSlim[] _shardLocks = [.. Enumerable.Range(0, ShardCount).Select(_ => new SemaphoreSlim(1, 1))];
     private readonly HashSet<string>[] _shards = [.. Enumerable.Range(0, ShardCount).Select(_ => new HashSet<string>(StringComparer.Ordinal))];
     private readonly ConcurrentDictionary<string, RelayRequest> _live = new(StringComparer.Ordinal);
 
@@ -45,7 +47,7 @@ internal sealed class RelayStore(IStateStore store, ITransactionalOutbox outbox)
     public async Task<IReadOnlyList<string>> LoadPendingAsync(CancellationToken cancellationToken)
     {
         var ids = new List<string>();
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var locked = await LockShardsAsync(Enumerable.Range(0, ShardCount), cancellationToken).ConfigureAwait(false);
         try
         {
             for (var i = 0; i < ShardCount; i++)
@@ -61,7 +63,7 @@ internal sealed class RelayStore(IStateStore store, ITransactionalOutbox outbox)
         }
         finally
         {
-            _writeLock.Release();
+            Release(locked);
         }
         return ids;
     }
@@ -83,7 +85,7 @@ internal sealed class RelayStore(IStateStore store, ITransactionalOutbox outbox)
     {
         var key = RequestKey(request.RequestId);
         var shard = ShardOf(request.RequestId);
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var locked = await LockShardsAsync([shard], cancellationToken).ConfigureAwait(false);
         try
         {
             var ids = new List<string>(_shards[shard]) { request.RequestId };
@@ -99,7 +101,7 @@ internal sealed class RelayStore(IStateStore store, ITransactionalOutbox outbox)
         }
         finally
         {
-            _writeLock.Release();
+            Release(locked);
         }
         var existing = await GetAsync(request.RequestId, cancellationToken).ConfigureAwait(false);
         return (existing ?? throw new StateConcurrencyException(key, 1), false);
@@ -120,7 +122,7 @@ internal sealed class RelayStore(IStateStore store, ITransactionalOutbox outbox)
         {
             operations.Add(StateOperation.Upsert(TransactionKey(transaction.Hash), transaction));
         }
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var locked = await LockShardsAsync(requests.Select(r => ShardOf(r.RequestId)), cancellationToken).ConfigureAwait(false);
         try
         {
             var changed = new Dictionary<int, HashSet<string>>();
@@ -170,7 +172,7 @@ internal sealed class RelayStore(IStateStore store, ITransactionalOutbox outbox)
         }
         finally
         {
-            _writeLock.Release();
+            Release(locked);
         }
     }
 
@@ -189,7 +191,41 @@ internal sealed class RelayStore(IStateStore store, ITransactionalOutbox outbox)
         }
     }
 
-    public void Dispose() => _writeLock.Dispose();
+    public void Dispose()
+    {
+        foreach (var shardLock in _shardLocks)
+        {
+            shardLock.Dispose();
+        }
+    }
+
+    /// <summary>Takes the locks of the given shards in ascending order (no deadlock between two writers); returns them.</summary>
+    private async Task<int[]> LockShardsAsync(IEnumerable<int> shards, CancellationToken cancellationToken)
+    {
+        var ordered = shards.Distinct().Order().ToArray();
+        var taken = 0;
+        try
+        {
+            for (; taken < ordered.Length; taken++)
+            {
+                await _shardLocks[ordered[taken]].WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            Release(ordered.AsSpan(0, taken));
+            throw;
+        }
+        return ordered;
+    }
+
+    private void Release(ReadOnlySpan<int> shards)
+    {
+        foreach (var shard in shards)
+        {
+            _shardLocks[shard].Release();
+        }
+    }
 
     // string.GetHashCode is randomized per process; the shard of an id must not change across restarts.
     private static int StableHash(string text)

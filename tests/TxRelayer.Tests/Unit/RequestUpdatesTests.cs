@@ -76,6 +76,22 @@ public sealed class RequestUpdatesTests : IDisposable
     }
 
     [Fact]
+    public async Task PendingIndex_ConcurrentAddsAndFinalWritesAcrossShards_ARestartFindsExactlyTheLiveOnes()
+    {
+        var store = new RelayStore(_state, _events);
+        var updates = new RequestUpdates(store, TimeProvider.System, NullLogger<RequestUpdates>.Instance);
+        var ids = Enumerable.Range(0, 300).Select(i => $"req-{i}").ToArray();
+
+        // Writes on different shards commit concurrently; writes on one shard wait for each other.
+        await Task.WhenAll(ids.Select(id => Task.Run(() => store.AddAsync(Request(id), [], CancellationToken.None))));
+        await Task.WhenAll(ids.Where((_, i) => i % 3 == 0).Chunk(4).Select(batch => Task.Run(() =>
+            updates.CommitAsync([.. batch.Select(id => Request(id).Finish(RelayStatus.AcceptedOnL2, null, 1))], null, CancellationToken.None))));
+
+        var pending = await new RelayStore(_state, _events).LoadPendingAsync(CancellationToken.None);
+        Assert.Equal(ids.Where((_, i) => i % 3 != 0).Order(), pending.Order());
+    }
+
+    [Fact]
     public void FeePolicy_OverheadThenCap()
     {
         var estimate = new FeeEstimate
