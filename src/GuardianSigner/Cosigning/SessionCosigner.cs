@@ -158,9 +158,34 @@ internal sealed class SessionCosigner(
 
     private async Task<CosignResult> CosignCoreAsync(CosignTransaction tx, CancellationToken cancellationToken)
     {
-        var f = tx.Fields;
+        // One session's cosigns run one at a time in this process, so each reads the session once and writes its counters
+        // with the ETag it read; another writer (a revocation, another replica) makes that write fail and the update
+        // starts again from a fresh read.
         var storeKey = StoredSession.KeyOf(tx.SessionHash);
-        var session = (await store.GetAsync<StoredSession>(storeKey, cancellationToken).ConfigureAwait(false)).Value
+        var sessionLock = _sessionLocks[(int)((uint)StringComparer.Ordinal.GetHashCode(storeKey) % (uint)_sessionLocks.Length)];
+        Felt executionHash, message;
+        bool repeat;
+        await sessionLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            (executionHash, message, repeat) = await CheckAndChargeAsync(tx, storeKey, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            sessionLock.Release();
+        }
+
+        var signature = Sign(message);
+        GuardianLog.Cosigned(logger, tx.Kind, executionHash, tx.SessionHash, tx.MaxFee, repeat);
+        return new CosignResult(executionHash, message, signature, key.PublicKey);
+    }
+
+    /// <summary>Every check of a cosign, then its charge to the session's counters (under the session's lock).</summary>
+    private async Task<(Felt ExecutionHash, Felt Message, bool Repeat)> CheckAndChargeAsync(CosignTransaction tx, string storeKey, CancellationToken cancellationToken)
+    {
+        var f = tx.Fields;
+        var entry = await store.GetAsync<StoredSession>(storeKey, cancellationToken).ConfigureAwait(false);
+        var session = entry.Value
             ?? throw BrokerRpcException.NotFound("session not registered with this guardian", "SESSION_NOT_FOUND", f.SessionHash);
         var now = time.GetUtcNow();
         var nowSeconds = now.ToUnixTimeSeconds();
@@ -209,32 +234,24 @@ internal sealed class SessionCosigner(
         var messageText = message.ToString();
         var feeToken = tx.FeeToken;
         var repeat = false;
-        var sessionLock = _sessionLocks[(int)((uint)StringComparer.Ordinal.GetHashCode(storeKey) % (uint)_sessionLocks.Length)];
-        await sessionLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        StoredSession Charged(StoredSession? current)
         {
-            await store.UpdateAsync<StoredSession>(storeKey, current =>
-            {
-                var value = current.Value ?? throw BrokerRpcException.NotFound("session not registered with this guardian", "SESSION_NOT_FOUND", f.SessionHash);
-                // Re-checked on the value being written: a revocation that lands first wins the ETag race.
-                CheckUsable(value, nowSeconds, f);
-                repeat = value.RecentMessages.Contains(messageText);
-                if (repeat) return value;
-                Charge(value, tx.MaxFee, feeToken, policy, now.ToUnixTimeMilliseconds(), f);
-                value.RecentMessages.Add(messageText);
-                if (value.RecentMessages.Count > StoredSession.RecentMessagesKept) value.RecentMessages.RemoveAt(0);
-                value.CosignCount++;
-                return value;
-            }, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var value = current ?? throw BrokerRpcException.NotFound("session not registered with this guardian", "SESSION_NOT_FOUND", f.SessionHash);
+            // Re-checked on the value being written: a revocation that lands first wins the ETag race.
+            CheckUsable(value, nowSeconds, f);
+            repeat = value.RecentMessages.Contains(messageText);
+            if (repeat) return value;
+            Charge(value, tx.MaxFee, feeToken, policy, now.ToUnixTimeMilliseconds(), f);
+            value.RecentMessages.Add(messageText);
+            if (value.RecentMessages.Count > StoredSession.RecentMessagesKept) value.RecentMessages.RemoveAt(0);
+            value.CosignCount++;
+            return value;
         }
-        finally
+        if (!await store.TrySaveAsync(storeKey, Charged(session), entry.ETag, cancellationToken).ConfigureAwait(false))
         {
-            sessionLock.Release();
+            await store.UpdateAsync<StoredSession>(storeKey, current => Charged(current.Value), cancellationToken: cancellationToken).ConfigureAwait(false);
         }
-
-        var signature = Sign(message);
-        GuardianLog.Cosigned(logger, tx.Kind, executionHash, tx.SessionHash, tx.MaxFee, repeat);
-        return new CosignResult(executionHash, message, signature, key.PublicKey);
+        return (executionHash, message, repeat);
     }
 
     /// <summary>Marks a session revoked at once. Unknown sessions get a tombstone so they can never be authorized later.</summary>
