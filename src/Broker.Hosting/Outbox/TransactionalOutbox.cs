@@ -28,19 +28,9 @@ internal sealed partial class TransactionalOutbox(
         }
 
         var now = time.GetUtcNow();
-        var (traceParent, traceState) = HostingTelemetry.CurrentTraceContext();
         var envelopes = OutboxEnvelopes.Create(messages, app.AppId, events.Name, now);
-        var intent = new CloudEvent
-        {
-            Id = Guid.NewGuid().ToString(),
-            Source = app.AppId,
-            Time = now,
-            Topic = BrokerComponents.Topics.Outbox(app.AppId),
-            PubSubName = events.Name,
-            TraceParent = traceParent,
-            TraceState = traceState,
-            Data = JsonSerializer.SerializeToElement(new OutboxIntent(envelopes, (now + options.Value.CommitWindow).ToUnixTimeMilliseconds()), EventJson.Options),
-        };
+        var intentData = JsonSerializer.SerializeToElement(new OutboxIntent(envelopes, (now + options.Value.CommitWindow).ToUnixTimeMilliseconds()), EventJson.Options);
+        var intent = OutboxEnvelopes.Create([new OutboxMessage(BrokerComponents.Topics.Outbox(app.AppId), intentData)], app.AppId, events.Name, now)[0];
 
         // The intent first: once the transaction commits, nothing but the pub/sub's own durability stands between the
         // commit and the events.
