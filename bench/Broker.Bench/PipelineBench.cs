@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Numerics;
 using System.Text.Json;
@@ -26,6 +27,7 @@ internal static class PipelineBench
     {
         Console.WriteLine($"suite pipeline: {Environment.ProcessorCount} cores, {sessions} sessions on {sessions} Argent accounts, {transactions} tx per path, " +
             $"concurrency {concurrency}, {relayerAccounts} relayer accounts, devnet stand-in with instant blocks, SQLite synchronous {synchronous}, warm-up {warmupSeconds:F0} s");
+        using var batches = new BatchCounter();
         await using var stack = await LocalStack.StartAsync(new LocalStackOptions { ArgentAccounts = sessions, RelayerAccounts = relayerAccounts, StateSynchronous = synchronous });
         var players = new List<(SessionKey Key, RegisteredSession Session)>();
         foreach (var account in stack.Genesis.ArgentAccounts.Take(sessions))
@@ -52,19 +54,20 @@ internal static class PipelineBench
             await AccountPaidAsync(stack, players, 2 * players.Count, players.Count);
         }
 
+        batches.TakeMean();
         var results = new List<PathResult>
         {
-            Report("outside_execution", await OutsideAsync(stack, players, transactions, concurrency, "oe")),
+            Report("outside_execution", await OutsideAsync(stack, players, transactions, concurrency, "oe"), batches),
             // Account-paid transactions of one account are sequential (each takes the account's next nonce), so the
             // workers are at most one per session's account.
-            Report("account_paid", await AccountPaidAsync(stack, players, transactions, Math.Min(concurrency, players.Count))),
+            Report("account_paid", await AccountPaidAsync(stack, players, transactions, Math.Min(concurrency, players.Count)), batches),
         };
 
         if (json is not null)
         {
             var document = new
             {
-                paths = results.Select(r => new { name = r.Name, tx = r.Tx, tx_per_s = Math.Round(r.TxPerSecond, 1), p50_ms = Math.Round(r.P50, 2), p99_ms = Math.Round(r.P99, 2), cpu_ms_per_tx = Math.Round(r.CpuMsPerTx, 3) }),
+                paths = results.Select(r => new { name = r.Name, tx = r.Tx, tx_per_s = Math.Round(r.TxPerSecond, 1), p50_ms = Math.Round(r.P50, 2), p99_ms = Math.Round(r.P99, 2), cpu_ms_per_tx = Math.Round(r.CpuMsPerTx, 3), relayer_batch_mean = Math.Round(r.BatchMean, 2) }),
             };
             await File.WriteAllTextAsync(json, JsonSerializer.Serialize(document, s_jsonOptions));
             Console.WriteLine($"wrote {json}");
@@ -144,17 +147,57 @@ internal static class PipelineBench
         return new Run(count, latencies.ToArray(), failed, watch.Elapsed, Environment.CpuUsage.TotalTime - cpu);
     }
 
-    private static PathResult Report(string name, Run run)
+    private static PathResult Report(string name, Run run, BatchCounter batches)
     {
+        var batchMean = batches.TakeMean();
         var result = new PathResult(name, run.Count, run.Count / run.Elapsed.TotalSeconds, Latency.Percentile(run.Latencies, 50), Latency.Percentile(run.Latencies, 99), run.Failed,
-            run.Cpu.TotalMilliseconds / run.Count);
+            run.Cpu.TotalMilliseconds / run.Count, batchMean);
         Console.WriteLine($"{name,-18} {result.Tx,6} tx {result.TxPerSecond,10:F1} tx/s   p50 {Latency.Format(result.P50),8} ms   p99 {Latency.Format(result.P99),8} ms" +
-            $"   cpu {result.CpuMsPerTx,6:F2} ms/tx   not accepted {result.Failed}   ({run.Elapsed.TotalSeconds:F2} s)");
+            $"   cpu {result.CpuMsPerTx,6:F2} ms/tx   batch {batchMean,4:F1}   not accepted {result.Failed}   ({run.Elapsed.TotalSeconds:F2} s)");
         return result;
     }
 
     /// <summary>One measured run; <paramref name="Cpu"/> is the whole process's CPU time (client, services and devnet).</summary>
     private sealed record Run(int Count, double[] Latencies, int Failed, TimeSpan Elapsed, TimeSpan Cpu);
 
-    private sealed record PathResult(string Name, int Tx, double TxPerSecond, double P50, double P99, int Failed, double CpuMsPerTx);
+    private sealed record PathResult(string Name, int Tx, double TxPerSecond, double P50, double P99, int Failed, double CpuMsPerTx, double BatchMean);
+
+    /// <summary>
+    /// Listens to the relayer's <c>relayer.batch.size</c> histogram (one record per relayer transaction sent): the mean
+    /// number of outside executions per relayer transaction since the last <see cref="TakeMean"/>. Throughput depends on
+    /// it (the estimate, the signature, the node calls and the commits are per transaction), so it is printed per run.
+    /// </summary>
+    private sealed class BatchCounter : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private long _transactions;
+        private long _members;
+
+        public BatchCounter()
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == "Broker.TxRelayer" && instrument.Name == "relayer.batch.size")
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<int>((_, size, _, _) =>
+            {
+                Interlocked.Increment(ref _transactions);
+                Interlocked.Add(ref _members, size);
+            });
+            _listener.Start();
+        }
+
+        /// <summary>Members per relayer transaction since the previous call (0 when none was sent), then starts over.</summary>
+        public double TakeMean()
+        {
+            var transactions = Interlocked.Exchange(ref _transactions, 0);
+            var members = Interlocked.Exchange(ref _members, 0);
+            return transactions == 0 ? 0 : (double)members / transactions;
+        }
+
+        public void Dispose() => _listener.Dispose();
+    }
 }

@@ -190,20 +190,23 @@ internal sealed class RelayerLane
                 resyncs = 0;
             }
             await EnsureNonceAsync(stopping).ConfigureAwait(false);
-            var calls = batch.Select(ToCall).ToArray();
+            var calldata = ExecuteCalldata.Encode([.. batch.Select(ToCall)]);
             var query = new InvokeTransactionV3
             {
                 SenderAddress = Address,
-                Calldata = ExecuteCalldata.Encode(calls),
+                Calldata = calldata,
                 ChainId = _chain.ChainId,
                 Nonce = _nextNonce,
                 Version = TransactionVersion.V3Query,
             };
+            // The query and the real transaction differ only in version and bounds: the calldata (the bulk of the
+            // hashing for a batch) is hashed once for both.
+            var calldataHash = Poseidon.HashMany(calldata);
 
             FeeEstimate estimate;
             try
             {
-                estimate = await EstimateAsync(query, stopping).ConfigureAwait(false);
+                estimate = await EstimateAsync(query, calldataHash, stopping).ConfigureAwait(false);
             }
             catch (TransactionExecutionErrorException e) when (IsNonceProblem(e))
             {
@@ -240,7 +243,7 @@ internal sealed class RelayerLane
                 return;
             }
 
-            var sent = await SendAsync(batch, query with { Version = TransactionVersion.V3, ResourceBounds = bounds }, stopping).ConfigureAwait(false);
+            var sent = await SendAsync(batch, query with { Version = TransactionVersion.V3, ResourceBounds = bounds }, calldataHash, stopping).ConfigureAwait(false);
             if (sent is null)
             {
                 return;
@@ -250,9 +253,9 @@ internal sealed class RelayerLane
     }
 
     /// <summary>Signs, stores, then sends. Returns the members to try again with a fresh nonce, or null when done.</summary>
-    private async Task<List<RelayRequest>?> SendAsync(List<RelayRequest> batch, InvokeTransactionV3 transaction, CancellationToken stopping)
+    private async Task<List<RelayRequest>?> SendAsync(List<RelayRequest> batch, InvokeTransactionV3 transaction, Felt calldataHash, CancellationToken stopping)
     {
-        var hash = transaction.ComputeHash();
+        var hash = TransactionHash.InvokeV3(transaction, calldataHash);
         var hashText = hash.ToString();
         var signature = Key.SignTransaction(hash);
         var record = new RelayerTransaction
@@ -425,17 +428,18 @@ internal sealed class RelayerLane
         var good = new List<RelayRequest>();
         foreach (var member in batch)
         {
+            var calldata = ExecuteCalldata.Encode([ToCall(member)]);
             var query = new InvokeTransactionV3
             {
                 SenderAddress = Address,
-                Calldata = ExecuteCalldata.Encode([ToCall(member)]),
+                Calldata = calldata,
                 ChainId = _chain.ChainId,
                 Nonce = _nextNonce,
                 Version = TransactionVersion.V3Query,
             };
             try
             {
-                await EstimateAsync(query, stopping).ConfigureAwait(false);
+                await EstimateAsync(query, Poseidon.HashMany(calldata), stopping).ConfigureAwait(false);
                 good.Add(member);
             }
             catch (TransactionExecutionErrorException e) when (!IsNonceProblem(e))
@@ -578,11 +582,11 @@ internal sealed class RelayerLane
         return (ulong)(System.Numerics.BigInteger)nonce;
     }
 
-    private Task<FeeEstimate> EstimateAsync(InvokeTransactionV3 query, CancellationToken stopping)
+    private Task<FeeEstimate> EstimateAsync(InvokeTransactionV3 query, Felt calldataHash, CancellationToken stopping)
     {
         // The relayer signs the query-version hash, so validation runs and is counted, and the signature can never be
         // replayed as a real transaction.
-        var signature = Key.SignTransaction(query.ComputeHash());
+        var signature = Key.SignTransaction(TransactionHash.InvokeV3(query, calldataHash));
         return _rpc.EstimateFeeAsync(new BroadcastedInvokeV3(query, signature), SimulationOptions.None, BlockId.PreConfirmed, stopping);
     }
 
