@@ -57,6 +57,12 @@ internal sealed class FakeGuardianClient(Felt privateKey) : Broker.Contracts.Gua
             }
         });
 
+    /// <summary>How the guardian answers CosignOutsideExecution (set by the tests that get that far).</summary>
+    public Func<CosignOutsideExecutionRequest, CosignResponse>? OutsideExecutionAnswer { get; set; }
+
+    public override AsyncUnaryCall<CosignResponse> CosignOutsideExecutionAsync(CosignOutsideExecutionRequest request, CallOptions options) =>
+        Answer("CosignOutsideExecution", () => (OutsideExecutionAnswer ?? throw new InvalidOperationException("no cosign answer set"))(request));
+
     /// <summary>Usage the guardian reports per session hash (what it would have counted while cosigning).</summary>
     public Dictionary<string, SessionUsage> Usage { get; } = [];
 

@@ -142,6 +142,35 @@ public sealed class SessionBrokerServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task Execute_GuardianSignatureDoesNotVerify_GuardianMalformedAnswerAndNothingReachesTheRelayer()
+    {
+        var spec = Spec();
+        await _f.Service.RegisterSession(TestSessions.Register(spec, TestKeys.OwnerPrivateKey), TestServerCallContext.Create());
+        var session = TestSessions.Request(spec);
+        var fields = new Proto.OutsideExecutionFields { Caller = "0x414e595f43414c4c4552", Nonce = "0x7", ExecuteAfter = _f.Now - 60, ExecuteBefore = _f.Now + 600 };
+        fields.Calls.Add(new Proto.Call { To = TestKeys.GameContract.ToString(), EntryPoint = "move", Calldata = { "0x1" } });
+        var executionHash = SessionBroker.Internal.ExecutionReader.OutsideExecution(fields, "outside_execution").MessageHash(session.ChainId, session.AccountAddress);
+        // The right hash and key, and a well-formed signature by the guardian's key, but over another message.
+        var wrong = Ecdsa.Sign(TestKeys.GuardianPrivateKey, SessionMessage.Hash(executionHash, session.SessionHash, Felt.One));
+        _f.GuardianClient.OutsideExecutionAnswer = _ => new Broker.Contracts.Guardian.V1.CosignResponse
+        {
+            ExecutionHash = executionHash.ToString(),
+            GuardianPublicKey = TestKeys.GuardianPublicKey.ToString(),
+            GuardianSignature = new() { R = wrong.R.ToString(), S = wrong.S.ToString() },
+        };
+
+        // The relayer fake throws on any call, so reaching it would fail the test with another error.
+        await Refusals.ThrowsAsync(StatusCode.Internal, "GUARDIAN_MALFORMED_ANSWER", () => _f.Service.Execute(new ExecuteRequest
+        {
+            RequestId = "move-1",
+            SessionHash = session.SessionHash.ToString(),
+            OutsideExecution = fields,
+            SessionSignature = new Proto.StarkSignature { R = "0x1", S = "0x1" },
+        }, TestServerCallContext.Create()));
+        Assert.Contains("CosignOutsideExecution", _f.GuardianClient.Calls);
+    }
+
+    [Fact]
     public async Task RegisterSession_NoDappId_ListedUnderTheMetadataProjectId()
     {
         var spec = Spec(dappId: "from-metadata");
