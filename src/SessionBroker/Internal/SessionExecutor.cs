@@ -222,8 +222,9 @@ internal sealed class SessionExecutor(SessionRegistry registry, GuardianGateway 
     /// Every answer must name the registered guardian key and the hash the broker computed itself. The signature
     /// equation is checked on the first answer for each session in this process: a guardian that signs wrongly (a
     /// broken key store, a bad build) is then caught at once with a clear error, not later as a refused transaction.
-    /// After that the chain checks every signature anyway (the relayer's estimate runs the account's checks before
-    /// anything is sent), and a second ECDSA verification per transaction here cost ~4% of the pipeline's CPU.
+    /// After that the chain checks every signature anyway: the relayer's estimate runs the account's checks before an
+    /// outside execution is sent, and an invoke with a bad signature fails <c>__validate__</c> and is refused without a
+    /// fee. A second ECDSA verification per transaction here cost ~4% of the pipeline's CPU.
     /// </remarks>
     private Felt[] Token(SessionRecord record, SessionRequest session, Felt executionHash, StarkSignature sessionSignature, CosignResponse cosign, Felt[][] proofs)
     {
