@@ -41,6 +41,12 @@ internal static class CryptoBench
         var publicKey = publicPoint.X;
         var message = Felt.Parse("0x20d407d4959a03bea4bd994c484b2cbe39e5ba462787a8d7ec919a0a1162f0a");
         var signature = Ecdsa.Sign(privateKey, message);
+        // More keys than the verifier keeps tables for, used in turn: each verification is a first use (no table).
+        var freshKeys = Enumerable.Range(1, Starknet.Curve.PublicKeyTables.MaxKeys + 88).Select(k =>
+        {
+            var key = privateKey + (ulong)k;
+            return (Key: Ecdsa.GetPublicKey(key), Signature: Ecdsa.Sign(key, message));
+        }).ToArray();
         if (!Ecdsa.VerifyOnChain(message, publicKey, signature) || TypedData.Parse(SessionTypedData).MessageHash(s_sessionAccount) != s_sessionHash)
         {
             throw new InvalidOperationException("self-check failed: the library gives wrong answers");
@@ -66,6 +72,12 @@ internal static class CryptoBench
             new("get_public_key", i => s_sink = Ecdsa.GetPublicKey(privateKey + (ulong)i)),
             new("sign", i => s_sink = Ecdsa.Sign(privateKey, message + (ulong)i).R),
             new("verify (on-chain rule)", i => s_sink = Ecdsa.VerifyOnChain(message, publicKey, signature) ? Felt.One : (ulong)i),
+            new("verify (on-chain rule, new key)", i =>
+            {
+                var (key, keySignature) = freshKeys[(int)(i % freshKeys.Length)];
+                s_sink = Ecdsa.VerifyOnChain(message, key, keySignature) ? Felt.One : (ulong)i;
+            }),
+            new("key table for verification (per key)", i => s_sink = Starknet.Curve.PublicKeyTables.Build(publicKey).Entry(0, 1).X + (ulong)i),
             new("verify (library rule)", i => s_sink = Ecdsa.VerifyLibrary(message, publicPoint, signature) ? Felt.One : (ulong)i),
             new("invoke v3 hash (one call)", i => s_sink = (oneCall with { Nonce = (ulong)i }).ComputeHash()),
             new("snip12 session message hash", i => s_sink = TypedData.Parse(SessionTypedData).MessageHash(s_sessionAccount + (ulong)(i & 1))),

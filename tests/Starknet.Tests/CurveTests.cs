@@ -431,8 +431,19 @@ public class CurveTests
         }
     }
 
-    [Fact]
-    public void XOnlyMatches_SumsDifferencesAndEdgeCases_AgreesWithOracle()
+    /// <summary>The three ways a verification can run: the public entry (table once the key is known), and each path forced.</summary>
+    private static bool XOnlyMatches(string path, Scalar u1, Scalar u2, Felt qx, Felt r) => path switch
+    {
+        "wnaf" => DoubleScalar.XOnlyMatchesByWnaf(u1, u2, qx, r),
+        "table" => DoubleScalar.XOnlyMatches(u1, u2, PublicKeyTables.Build(qx), r),
+        _ => DoubleScalar.XOnlyMatches(u1, u2, qx, r),
+    };
+
+    [Theory]
+    [InlineData("entry")]
+    [InlineData("wnaf")]
+    [InlineData("table")]
+    public void XOnlyMatches_SumsDifferencesAndEdgeCases_AgreesWithOracle(string path)
     {
         var random = new Random(808);
         for (var i = 0; i < 60; i++)
@@ -460,23 +471,69 @@ public class CurveTests
             {
                 if (candidate is { } c)
                 {
-                    Assert.True(DoubleScalar.XOnlyMatches(s1, s2, qx, CurveOracle.F(c.X)));
+                    Assert.True(XOnlyMatches(path, s1, s2, qx, CurveOracle.F(c.X)));
                 }
             }
             var other = CurveOracle.Multiply(CurveOracle.RandomBelow(random, N), CurveOracle.G)!.Value.X;
             var expectedOther = (sum is { } sv && sv.X == other) || (diff is { } dv && dv.X == other);
-            Assert.Equal(expectedOther, DoubleScalar.XOnlyMatches(s1, s2, qx, CurveOracle.F(other)));
+            Assert.Equal(expectedOther, XOnlyMatches(path, s1, s2, qx, CurveOracle.F(other)));
             var plusOne = CurveOracle.Mod((sum?.X ?? diff?.X ?? 0) + 1, P);
             var expectedPlusOne = (sum is { } s3 && s3.X == plusOne) || (diff is { } d3 && d3.X == plusOne);
-            Assert.Equal(expectedPlusOne, DoubleScalar.XOnlyMatches(s1, s2, qx, CurveOracle.F(plusOne)));
+            Assert.Equal(expectedPlusOne, XOnlyMatches(path, s1, s2, qx, CurveOracle.F(plusOne)));
         }
     }
 
-    [Fact]
-    public void XOnlyMatches_BothScalarsZero_MatchesNothing()
+    [Theory]
+    [InlineData("entry")]
+    [InlineData("wnaf")]
+    [InlineData("table")]
+    public void XOnlyMatches_BothScalarsZero_MatchesNothing(string path)
     {
-        Assert.False(DoubleScalar.XOnlyMatches(Scalar.Zero, Scalar.Zero, StarkCurve.Generator.X, Felt.Zero));
-        Assert.False(DoubleScalar.XOnlyMatches(Scalar.Zero, Scalar.Zero, StarkCurve.Generator.X, StarkCurve.Generator.X));
+        Assert.False(XOnlyMatches(path, Scalar.Zero, Scalar.Zero, StarkCurve.Generator.X, Felt.Zero));
+        Assert.False(XOnlyMatches(path, Scalar.Zero, Scalar.Zero, StarkCurve.Generator.X, StarkCurve.Generator.X));
+    }
+
+    [Fact]
+    public void PublicKeyTables_AKeyInUse_GetsATableThatGivesTheSameAnswers()
+    {
+        var privateKey = Felt.Parse("0x51e0f2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7");
+        var key = Ecdsa.GetPublicKey(privateKey);
+        var message = Felt.Parse("0x1234567890abcdef");
+        var signature = Ecdsa.Sign(privateKey, message);
+        for (var i = 0; i < PublicKeyTables.UsesBeforeTable + 4; i++)
+        {
+            Assert.True(Ecdsa.VerifyOnChain(message, key, signature));
+            Assert.False(Ecdsa.VerifyOnChain(message + Felt.One, key, signature));
+            Assert.False(Ecdsa.VerifyOnChain(message, key, new StarkSignature(signature.R, signature.S + Felt.One)));
+        }
+        // The cache may have started over under other tests' keys; then the next uses build the table again.
+        FixedBaseTable? table = null;
+        for (var i = 0; i <= PublicKeyTables.UsesBeforeTable && table is null; i++)
+        {
+            table = PublicKeyTables.Find(key);
+        }
+        Assert.NotNull(table);
+        var entry = table.Entry(0, 1);
+        Assert.Equal(key, entry.X);
+        Assert.True(StarkCurve.IsOnCurve(entry.X, entry.Y));
+        // Other test classes verify in parallel, so the count may just have started over or overshoot by a few.
+        Assert.InRange(PublicKeyTables.Count, 0, PublicKeyTables.MaxKeys + 64);
+    }
+
+    [Fact]
+    public void PublicKeyTables_MoreKeysThanItFollows_StaysWithinItsBound()
+    {
+        var x = Felt.One;
+        for (var added = 0; added < PublicKeyTables.MaxKeys + 50; x += Felt.One)
+        {
+            if (StarkCurve.IsXCoordinate(x))
+            {
+                PublicKeyTables.Find(x);
+                added++;
+                // Concurrent first uses (other test classes) can overshoot the bound by a few before it starts over.
+                Assert.InRange(PublicKeyTables.Count, 0, PublicKeyTables.MaxKeys + 64);
+            }
+        }
     }
 
     [Fact]

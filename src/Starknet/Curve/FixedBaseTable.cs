@@ -62,6 +62,15 @@ internal sealed class FixedBaseTable
     /// <summary>The entry d·2^(w·window)·P (d from 1 to the largest digit); for tests.</summary>
     internal AffinePoint Entry(int window, int digit) => _entries[window * _perWindow + digit - 1];
 
+    /// <summary>k·P for a public scalar k (signed tables need w·windows − 1 ≥ 252). Variable time.</summary>
+    internal JacobianPoint MultiplyVarTime(in Scalar k)
+    {
+        k.ToCanonicalLimbs(out var l0, out var l1, out var l2, out var l3);
+        var acc = JacobianPoint.Infinity;
+        AddMultipleVarTime(ref acc, l0, l1, l2, l3);
+        return acc;
+    }
+
     /// <summary>
     /// acc += k·P where k is the 256-bit little-endian value l shifted right by <paramref name="bitOffset"/> and cut
     /// to the table's width. Variable time (skips zero digits, indexes by digit): public scalars only.

@@ -24,11 +24,5 @@ internal static class GeneratorTables
     }
 
     /// <summary>k·G for a public k, variable time (at most 29 mixed additions).</summary>
-    internal static JacobianPoint MultiplyVarTime(in Scalar k)
-    {
-        k.ToCanonicalLimbs(out var l0, out var l1, out var l2, out var l3);
-        var acc = JacobianPoint.Infinity;
-        Public.AddMultipleVarTime(ref acc, l0, l1, l2, l3);
-        return acc;
-    }
+    internal static JacobianPoint MultiplyVarTime(in Scalar k) => Public.MultiplyVarTime(k);
 }
