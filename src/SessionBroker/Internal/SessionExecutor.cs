@@ -28,7 +28,7 @@ internal sealed class SessionExecutor(SessionRegistry registry, GuardianGateway 
     private static readonly StarkSignature s_estimateSignature = new(Felt.One, Felt.One);
 
     private readonly ConcurrentDictionary<string, SessionRequest> _sessions = new(StringComparer.Ordinal);
-    // Sessions whose guardian cosignature has passed the ECDSA check in this process (see Token).
+    // Sessions whose guardian answer has been checked in full in this process (see Token).
     private readonly ConcurrentDictionary<Felt, byte> _cosignatureChecked = new();
 
     public async Task<Contracts.ExecuteResponse> ExecuteAsync(Contracts.ExecuteRequest request, CancellationToken ct)
@@ -39,14 +39,14 @@ internal sealed class SessionExecutor(SessionRegistry registry, GuardianGateway 
         var sessionSignature = ExecutionReader.Signature(request.SessionSignature, "session_signature");
         SessionRecord record;
         SessionRequest session;
-        Felt executionHash;
+        Felt? ownHash;
         Felt[][] proofs;
         CosignResponse cosign;
         try
         {
             (record, session) = await UsableSessionAsync(sessionHash, ct).ConfigureAwait(false);
             proofs = Proofs(session, outside.Calls, "outside_execution.calls");
-            executionHash = outside.MessageHash(session.ChainId, session.AccountAddress);
+            ownHash = CheckInFull(session) ? outside.MessageHash(session.ChainId, session.AccountAddress) : null;
             cosign = await guardian.CosignOutsideExecutionAsync(new CosignOutsideExecutionRequest
             {
                 SessionHash = sessionHash.ToString(),
@@ -65,7 +65,7 @@ internal sealed class SessionExecutor(SessionRegistry registry, GuardianGateway 
             }
             throw;
         }
-        var token = Token(record, session, executionHash, sessionSignature, cosign, proofs);
+        var (token, executionHash) = Token(record, session, ownHash, sessionSignature, cosign, proofs);
 
         var submitted = await relayer.SubmitOutsideExecutionAsync(new Relayer.SubmitOutsideExecutionRequest
         {
@@ -129,9 +129,9 @@ internal sealed class SessionExecutor(SessionRegistry registry, GuardianGateway 
         var sessionHash = RequestFields.Felt(request.SessionHash, "session_hash");
         var (transaction, calls) = ExecutionReader.Invoke(request.Transaction, "transaction");
         var sessionSignature = ExecutionReader.Signature(request.SessionSignature, "session_signature");
-        var hash = transaction.ComputeHash();
         SessionRecord record;
         SessionRequest session;
+        Felt? ownHash;
         Felt[][] proofs;
         CosignResponse cosign;
         try
@@ -147,6 +147,7 @@ internal sealed class SessionExecutor(SessionRegistry registry, GuardianGateway 
                 throw BrokerRpcException.FailedPrecondition($"the transaction is for chain {transaction.ChainId}, the session for {session.ChainId}", "CHAIN_MISMATCH", "transaction.chain_id");
             }
             proofs = Proofs(session, calls, "transaction.calls");
+            ownHash = CheckInFull(session) ? transaction.ComputeHash() : null;
             cosign = await guardian.CosignInvokeAsync(new CosignInvokeRequest
             {
                 SessionHash = sessionHash.ToString(),
@@ -163,7 +164,7 @@ internal sealed class SessionExecutor(SessionRegistry registry, GuardianGateway 
             }
             throw;
         }
-        var token = Token(record, session, hash, sessionSignature, cosign, proofs);
+        var (token, _) = Token(record, session, ownHash, sessionSignature, cosign, proofs);
         var submitted = await relayer.SubmitInvokeAsync(new Relayer.SubmitInvokeRequest
         {
             RequestId = requestId,
@@ -217,34 +218,42 @@ internal sealed class SessionExecutor(SessionRegistry registry, GuardianGateway 
             : throw BrokerRpcException.PermissionDenied($"method not allowed: call {bad} is not an allowed method of the session", "METHOD_NOT_ALLOWED", $"{field}[{bad}]");
     }
 
-    /// <summary>The session token (account 0.5.0 layout, no authorization caching), after checking the guardian's answer.</summary>
+    /// <summary>Whether the guardian's next answer for this session is checked in full (see <see cref="Token"/>).</summary>
+    private bool CheckInFull(SessionRequest session) => !_cosignatureChecked.ContainsKey(session.SessionHash);
+
+    /// <summary>
+    /// The session token (account 0.5.0 layout, no authorization caching) and the hash the guardian cosigned, after
+    /// checking the guardian's answer.
+    /// </summary>
+    /// <param name="ownHash">The broker's own hash of the transaction when the answer is checked in full, else null.</param>
     /// <remarks>
-    /// Every answer must name the registered guardian key and the hash the broker computed itself. The signature
-    /// equation is checked on the first answer for each session in this process: a guardian that signs wrongly (a
-    /// broken key store, a bad build) is then caught at once with a clear error, not later as a refused transaction.
-    /// After that the chain checks every signature anyway: the relayer's estimate runs the account's checks before an
-    /// outside execution is sent, and an invoke with a bad signature fails <c>__validate__</c> and is refused without a
-    /// fee. A second ECDSA verification per transaction here cost ~4% of the pipeline's CPU.
+    /// Every answer must name the registered guardian key. The first answer for each session in this process is
+    /// checked in full: the cosigned hash against the broker's own and the signature equation. A guardian that signs
+    /// wrongly (a broken key store, a bad build) is then caught at once with a clear error, not later as a refused
+    /// transaction. After that the chain checks every signature and hash anyway: the relayer's estimate runs the
+    /// account's checks before an outside execution is sent, and an invoke with a bad signature fails
+    /// <c>__validate__</c> and is refused without a fee; the client SDK also compares the returned execution hash
+    /// with the one it signed. Hashing and verifying again for every transaction cost ~5% of the pipeline's CPU.
     /// </remarks>
-    private Felt[] Token(SessionRecord record, SessionRequest session, Felt executionHash, StarkSignature sessionSignature, CosignResponse cosign, Felt[][] proofs)
+    private (Felt[] Token, Felt ExecutionHash) Token(SessionRecord record, SessionRequest session, Felt? ownHash, StarkSignature sessionSignature, CosignResponse cosign, Felt[][] proofs)
     {
         var guardianKey = Felt.Parse(record.GuardianPublicKey);
-        var verify = !_cosignatureChecked.ContainsKey(session.SessionHash);
-        if (!Felt.TryParse(cosign.ExecutionHash, out var cosigned) || cosigned != executionHash
+        if (!Felt.TryParse(cosign.ExecutionHash, out var cosigned) || (ownHash is { } expected && cosigned != expected)
             || !Felt.TryParse(cosign.GuardianPublicKey, out var key) || key != guardianKey
             || cosign.GuardianSignature is null
             || !Felt.TryParse(cosign.GuardianSignature.R, out var r) || !Felt.TryParse(cosign.GuardianSignature.S, out var s)
-            || (verify && !Ecdsa.VerifyOnChain(SessionMessage.Hash(executionHash, session.SessionHash, Felt.Zero), guardianKey, new StarkSignature(r, s))))
+            || (ownHash is not null && !Ecdsa.VerifyOnChain(SessionMessage.Hash(cosigned, session.SessionHash, Felt.Zero), guardianKey, new StarkSignature(r, s))))
         {
             throw new BrokerRpcException(StatusCode.Internal, "the guardian's cosignature does not match the transaction", "GUARDIAN_MALFORMED_ANSWER");
         }
-        if (verify)
+        if (ownHash is not null)
         {
             _cosignatureChecked.TryAdd(session.SessionHash, 0);
         }
-        return SessionToken.WithCacheOwnerGuid(session.Session, Felt.Zero, Authorization(record),
+        var token = SessionToken.WithCacheOwnerGuid(session.Session, Felt.Zero, Authorization(record),
             new StarknetSignerSignature(session.SessionPublicKey, sessionSignature),
             new StarknetSignerSignature(guardianKey, new StarkSignature(r, s)), proofs).ToFelts();
+        return (token, cosigned);
     }
 
     private static Felt[] Authorization(SessionRecord record) => [.. record.Authorization.Select(Felt.Parse)];

@@ -141,8 +141,10 @@ public sealed class SessionBrokerServiceTests : IDisposable
         Assert.Equal(_f.Now, stored.RegisteredAt);
     }
 
-    [Fact]
-    public async Task Execute_GuardianSignatureDoesNotVerify_GuardianMalformedAnswerAndNothingReachesTheRelayer()
+    [Theory]
+    [InlineData("signature over another message")]
+    [InlineData("another execution hash")]
+    public async Task Execute_GuardianFirstAnswerWrong_GuardianMalformedAnswerAndNothingReachesTheRelayer(string wrongness)
     {
         var spec = Spec();
         await _f.Service.RegisterSession(TestSessions.Register(spec, TestKeys.OwnerPrivateKey), TestServerCallContext.Create());
@@ -150,13 +152,17 @@ public sealed class SessionBrokerServiceTests : IDisposable
         var fields = new Proto.OutsideExecutionFields { Caller = "0x414e595f43414c4c4552", Nonce = "0x7", ExecuteAfter = _f.Now - 60, ExecuteBefore = _f.Now + 600 };
         fields.Calls.Add(new Proto.Call { To = TestKeys.GameContract.ToString(), EntryPoint = "move", Calldata = { "0x1" } });
         var executionHash = SessionBroker.Internal.ExecutionReader.OutsideExecution(fields, "outside_execution").MessageHash(session.ChainId, session.AccountAddress);
-        // The right hash and key, and a well-formed signature by the guardian's key, but over another message.
-        var wrong = Ecdsa.Sign(TestKeys.GuardianPrivateKey, SessionMessage.Hash(executionHash, session.SessionHash, Felt.One));
+        // The registered key and a well-formed signature by it, but either over another message than the one its
+        // answer names, or over (and naming) the hash of another outside execution.
+        var (named, signed) = wrongness == "another execution hash"
+            ? (executionHash + Felt.One, SessionMessage.Hash(executionHash + Felt.One, session.SessionHash, Felt.Zero))
+            : (executionHash, SessionMessage.Hash(executionHash, session.SessionHash, Felt.One));
+        var signature = Ecdsa.Sign(TestKeys.GuardianPrivateKey, signed);
         _f.GuardianClient.OutsideExecutionAnswer = _ => new Broker.Contracts.Guardian.V1.CosignResponse
         {
-            ExecutionHash = executionHash.ToString(),
+            ExecutionHash = named.ToString(),
             GuardianPublicKey = TestKeys.GuardianPublicKey.ToString(),
-            GuardianSignature = new() { R = wrong.R.ToString(), S = wrong.S.ToString() },
+            GuardianSignature = new() { R = signature.R.ToString(), S = signature.S.ToString() },
         };
 
         // The relayer fake throws on any call, so reaching it would fail the test with another error.
