@@ -67,7 +67,7 @@ internal static class PipelineBench
         {
             var document = new
             {
-                paths = results.Select(r => new { name = r.Name, tx = r.Tx, tx_per_s = Math.Round(r.TxPerSecond, 1), p50_ms = Math.Round(r.P50, 2), p99_ms = Math.Round(r.P99, 2), cpu_ms_per_tx = Math.Round(r.CpuMsPerTx, 3), relayer_batch_mean = Math.Round(r.BatchMean, 2) }),
+                paths = results.Select(r => new { name = r.Name, tx = r.Tx, tx_per_s = Math.Round(r.TxPerSecond, 1), p50_ms = Math.Round(r.P50, 2), p99_ms = Math.Round(r.P99, 2), cpu_ms_per_tx = Math.Round(r.CpuMsPerTx, 3), relayer_batch_mean = r.BatchMean > 0 ? Math.Round(r.BatchMean, 2) : (double?)null }),
             };
             await File.WriteAllTextAsync(json, JsonSerializer.Serialize(document, s_jsonOptions));
             Console.WriteLine($"wrote {json}");
@@ -153,7 +153,7 @@ internal static class PipelineBench
         var result = new PathResult(name, run.Count, run.Count / run.Elapsed.TotalSeconds, Latency.Percentile(run.Latencies, 50), Latency.Percentile(run.Latencies, 99), run.Failed,
             run.Cpu.TotalMilliseconds / run.Count, batchMean);
         Console.WriteLine($"{name,-18} {result.Tx,6} tx {result.TxPerSecond,10:F1} tx/s   p50 {Latency.Format(result.P50),8} ms   p99 {Latency.Format(result.P99),8} ms" +
-            $"   cpu {result.CpuMsPerTx,6:F2} ms/tx   batch {batchMean,4:F1}   not accepted {result.Failed}   ({run.Elapsed.TotalSeconds:F2} s)");
+            $"   cpu {result.CpuMsPerTx,6:F2} ms/tx   batch {(batchMean > 0 ? batchMean.ToString("F1", CultureInfo.InvariantCulture) : "-"),4}   not accepted {result.Failed}   ({run.Elapsed.TotalSeconds:F2} s)");
         return result;
     }
 
@@ -190,7 +190,8 @@ internal static class PipelineBench
             _listener.Start();
         }
 
-        /// <summary>Members per relayer transaction since the previous call (0 when none was sent), then starts over.</summary>
+        /// <summary>Members per relayer transaction since the previous call (0 when none was sent: account-paid
+        /// transactions are the dapp's own and never batched), then starts over.</summary>
         public double TakeMean()
         {
             var transactions = Interlocked.Exchange(ref _transactions, 0);
