@@ -27,7 +27,9 @@ internal enum RelayKind
 
 /// <summary>
 /// One client request as stored under <c>relayer:request:{id}</c>, written (first write) before the request is
-/// acknowledged and rewritten at each step. Felts are 0x-hex strings so the JSON stays readable.
+/// acknowledged and rewritten at each step. Felts are 0x-hex strings so the JSON stays readable. In memory a request
+/// always has its payload (outside execution or invoke, and signature); the stored row leaves it to
+/// <c>relayer:payload:{id}</c> (see <see cref="RelayStore"/>), so each step rewrites a few hundred bytes, not kilobytes.
 /// </summary>
 internal sealed record RelayRequest
 {
@@ -64,6 +66,27 @@ internal sealed record RelayRequest
 
     /// <summary>Set after a batch carrying it reverted: it goes alone from then on.</summary>
     public bool NoBatch { get; init; }
+
+    /// <summary>
+    /// Only on a stored row: its payload is under <c>relayer:payload:{id}</c> (rows written before that split carry
+    /// it inline and read false).
+    /// </summary>
+    public bool PayloadApart { get; init; }
+
+    /// <summary>The payload alone, stored once when the request is added.</summary>
+    public RelayPayload ToPayload() => new(OutsideExecution, Invoke, Signature);
+
+    /// <summary>The row as stored: no payload, which stays under its own key.</summary>
+    public RelayRequest WithoutPayload() => this with { OutsideExecution = null, Invoke = null, Signature = [], PayloadApart = true };
+
+    /// <summary>A stored row joined with its payload again.</summary>
+    public RelayRequest WithPayload(RelayPayload payload) => this with
+    {
+        OutsideExecution = payload.OutsideExecution,
+        Invoke = payload.Invoke,
+        Signature = payload.Signature,
+        PayloadApart = false,
+    };
 
     public bool IsFinal => Status is RelayStatus.AcceptedOnL2 or RelayStatus.Reverted or RelayStatus.Rejected;
 
@@ -191,7 +214,17 @@ internal sealed record RelayerTransaction
 
     /// <summary>Reached a final status.</summary>
     public bool Final { get; init; }
+
+    /// <summary>
+    /// The record as stored. A final or abandoned transaction is never sent again, so its record keeps no calldata
+    /// (for a batch of four, ~12 KB that would otherwise be rewritten just to set the flag).
+    /// </summary>
+    public RelayerTransaction ForStorage() =>
+        Final || Abandoned ? this with { Transaction = Transaction with { Calldata = [] } } : this;
 }
+
+/// <summary>What a request asks to send (<c>relayer:payload:{id}</c>): written once, with the request's first write.</summary>
+internal sealed record RelayPayload(StoredOutsideExecution? OutsideExecution, StoredInvoke? Invoke, IReadOnlyList<string> Signature);
 
 /// <summary>One shard of the index of requests not yet final (<c>relayer:pending:{n}</c>).</summary>
 internal sealed record PendingShard(IReadOnlyList<string> RequestIds);
