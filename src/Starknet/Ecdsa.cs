@@ -240,7 +240,8 @@ public static class Ecdsa
         {
             throw new InvalidOperationException("The signature's r is not below 2^251; @scure/starknet rejects such a signature (spec §2.5 step 6).");
         }
-        var w = Scalar.FromFeltReduced(signature.S).Inverse().ToFelt();
+        // s is the signature's public half, so the variable-time inverse is safe here.
+        var w = Scalar.FromFeltReduced(signature.S).InverseVarTime().ToFelt();
         if (!IsBelow2Pow251(w))
         {
             throw new InvalidOperationException("The inverse of the signature's s is not below 2^251; @scure/starknet rejects such a signature (spec §2.5 step 6).");
@@ -264,7 +265,7 @@ public static class Ecdsa
         {
             return false;
         }
-        var w = Scalar.FromFeltReduced(s).Inverse();
+        var w = Scalar.FromFeltReduced(s).InverseVarTime();
         if (!IsBelow2Pow251(w.ToFelt()) || !StarkCurve.IsOnCurve(publicKeyX, publicKeyY))
         {
             return false;
@@ -326,8 +327,10 @@ public static class Ecdsa
         {
             return OnChainSignatureStatus.SIsZero;
         }
-        // x³ + x + β is never 0 (no point of order 2), so "is an x-coordinate" means "is a non-zero square".
-        if (StarkCurve.RightHandSide(publicKeyX).Legendre() != 1)
+        // x³ + x + β is never 0 (no point of order 2), so "is an x-coordinate" means "is a non-zero square". A key
+        // with a table (PublicKeyTables) has passed that test already: its table was built from a square root.
+        var table = PublicKeyTables.Built(publicKeyX);
+        if (table is null && StarkCurve.RightHandSide(publicKeyX).Legendre() != 1)
         {
             return OnChainSignatureStatus.PublicKeyNotOnCurve;
         }
@@ -339,10 +342,11 @@ public static class Ecdsa
         // x(s·R) = x(z·G ± r·Q)  ⇔  z·G ± r·Q = ±s·R  ⇔  (z·w)·G ± (r·w)·Q = ±R  ⇔  x((z·w)·G ± (r·w)·Q) = r,
         // with w = s⁻¹ mod n (the group has prime order n and s is invertible). An infinite sum never matches,
         // just as Cairo skips a sum at infinity.
-        var w = Scalar.FromFeltReduced(s).Inverse();
+        var w = Scalar.FromFeltReduced(s).InverseVarTime();
         var u1 = Scalar.FromFeltReduced(messageHash) * w;
         var u2 = Scalar.FromFeltReduced(r) * w;
-        return DoubleScalar.XOnlyMatches(u1, u2, publicKeyX, r)
+        var matches = table is null ? DoubleScalar.XOnlyMatches(u1, u2, publicKeyX, r) : DoubleScalar.XOnlyMatches(u1, u2, table, r);
+        return matches
             ? OnChainSignatureStatus.Valid
             : OnChainSignatureStatus.EquationDoesNotHold;
     }

@@ -242,6 +242,29 @@ public class CurveTests
     }
 
     [Fact]
+    public void Scalar_InverseVarTime_RandomAndEdgeValues_MatchesFermatAndBigInteger()
+    {
+        var random = new Random(112);
+        var edge = new[]
+        {
+            BigInteger.Zero, BigInteger.One, new BigInteger(2), N - 1, N - 2, (N - 1) / 2, BigInteger.One << 62, BigInteger.One << 250,
+            (BigInteger.One << 251) - 1, BigInteger.One << 251, N - (BigInteger.One << 128), new BigInteger(ulong.MaxValue),
+        };
+        for (var i = 0; i < 2000; i++)
+        {
+            var v = i < edge.Length ? edge[i] : CurveOracle.RandomBelow(random, N - 1) + 1;
+            if (i % 7 == 0 && i >= edge.Length)
+            {
+                v = CurveOracle.RandomBelow(random, BigInteger.One << random.Next(1, 251)) + 1; // small values
+            }
+            var x = Scalar.FromBigInteger(v);
+            var inverse = x.InverseVarTime();
+            Assert.Equal(v.IsZero ? BigInteger.Zero : CurveOracle.Inv(v, N), inverse.ToBigInteger());
+            Assert.Equal(x.Inverse(), inverse);
+        }
+    }
+
+    [Fact]
     public void JacobianAddAndDouble_RandomPointsAndSpecialCases_MatchOracle()
     {
         var random = new Random(202);

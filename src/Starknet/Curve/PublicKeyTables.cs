@@ -72,6 +72,12 @@ internal static class PublicKeyTables
         return slot.Table = Build(qx);
     }
 
+    /// <summary>
+    /// The key's table if it has one already, else null; unlike <see cref="Find"/> it neither counts a use nor builds.
+    /// A table exists only for an x-coordinate of a curve point (it was built from a square root).
+    /// </summary>
+    internal static FixedBaseTable? Built(in Felt qx) => s_slots.TryGetValue(qx, out var slot) ? slot.Table : null;
+
     /// <summary>Builds the table of the point (qx, y) for one of the square roots y (public data, variable time).</summary>
     internal static FixedBaseTable Build(in Felt qx)
     {

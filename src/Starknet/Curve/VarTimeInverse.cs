@@ -4,22 +4,32 @@ using System.Runtime.CompilerServices;
 namespace Starknet.Curve;
 
 /// <summary>
-/// Variable-time field inversion by the Bernstein–Yang "safegcd" divstep algorithm ("Fast constant-time gcd
+/// Variable-time modular inversion by the Bernstein–Yang "safegcd" divstep algorithm ("Fast constant-time gcd
 /// computation and modular inversion", 2019), in the variable-time form used by libsecp256k1's
 /// <c>secp256k1_modinv64_var</c>: batches of 62 divsteps on the low limbs produce a 2×2 transition matrix that is then
-/// applied to the full-width values, which are kept as five signed 62-bit limbs. About three times faster than
-/// Fermat's a^(p−2) here. Its running time depends on the input, so it is only for public values (Pedersen,
-/// verification, table building); secret values use <see cref="Felt.Inverse"/>.
+/// applied to the full-width values, which are kept as five signed 62-bit limbs. It serves both moduli of the curve:
+/// the field prime p (about three times faster than Fermat's a^(p−2)) and the group order n (see
+/// <see cref="Scalar.InverseVarTime"/>). Its running time depends on the input, so it is only for public values
+/// (Pedersen, verification, table building, a signature's s); secret values use <see cref="Felt.Inverse"/> and
+/// <see cref="Scalar.Inverse"/>.
 /// </summary>
 internal static class VarTimeInverse
 {
     private const ulong M62 = ulong.MaxValue >> 2;
 
-    // p = 2^251 + 17·2^192 + 1 in signed 62-bit limbs: 2^192 = 2^(3·62 + 6), 2^251 = 2^(4·62 + 3).
-    private const long P0 = 1, P1 = 0, P2 = 0, P3 = 17L << 6, P4 = 1L << 3;
+    /// <summary>An odd modulus below 2^256 in signed 62-bit limbs, with its inverse modulo 2^62.</summary>
+    internal readonly struct OddModulus(long l0, long l1, long l2, long l3, long l4, ulong inv62)
+    {
+        public readonly long L0 = l0, L1 = l1, L2 = l2, L3 = l3, L4 = l4;
+        public readonly ulong Inv62 = inv62;
+    }
 
-    // p^-1 mod 2^62: p ≡ 1 (mod 2^62).
-    private const ulong PInv62 = 1;
+    /// <summary>p = 2^251 + 17·2^192 + 1: 2^192 = 2^(3·62 + 6), 2^251 = 2^(4·62 + 3); p ≡ 1 (mod 2^62).</summary>
+    internal static readonly OddModulus FieldPrime = new(1, 0, 0, 17L << 6, 1L << 3, 1);
+
+    /// <summary>The curve order n = 0x800000000000010ffffffffffffffffb781126dcae7b2321e66a241adc64d2f.</summary>
+    internal static readonly OddModulus CurveOrder = new(
+        0x1e66a241adc64d2f, 0x1e0449b72b9ec8c8, 0x3ffffffffffffffb, 0x43f, 0x8, 0x0494c3b3174219cf);
 
     // The element whose Montgomery form is R³ mod p (value R² mod p): multiplying a raw inverse by it re-enters
     // Montgomery form (see Invert).
@@ -34,18 +44,21 @@ internal static class VarTimeInverse
         }
         // x is stored as m = x·R mod p. The integer inverse m⁻¹ = x⁻¹·R⁻¹; read as Montgomery limbs it stands for
         // x⁻¹·R⁻², and a Montgomery product with the value R² gives x⁻¹.
-        InvertInteger(x.M0, x.M1, x.M2, x.M3, out var r0, out var r1, out var r2, out var r3);
+        InvertInteger(FieldPrime, x.M0, x.M1, x.M2, x.M3, out var r0, out var r1, out var r2, out var r3);
         return new Felt(r0, r1, r2, r3, true) * s_montgomeryFix;
     }
 
-    /// <summary>The inverse modulo p of the non-zero integer a &lt; p (little-endian 64-bit limbs).</summary>
+    /// <summary>
+    /// The inverse modulo <paramref name="m"/> of the integer a, which must be below m and coprime to it (non-zero for
+    /// a prime m); little-endian 64-bit limbs in and out, the result in [0, m).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void InvertInteger(ulong a0, ulong a1, ulong a2, ulong a3, out ulong r0, out ulong r1, out ulong r2, out ulong r3)
+    internal static void InvertInteger(in OddModulus m, ulong a0, ulong a1, ulong a2, ulong a3, out ulong r0, out ulong r1, out ulong r2, out ulong r3)
     {
-        // d = 0, e = 1, f = p, g = a, eta = −1 (eta = −delta, delta = 1).
+        // d = 0, e = 1, f = m, g = a, eta = −1 (eta = −delta, delta = 1).
         long d0 = 0, d1 = 0, d2 = 0, d3 = 0, d4 = 0;
         long e0 = 1, e1 = 0, e2 = 0, e3 = 0, e4 = 0;
-        Span<long> f = [P0, P1, P2, P3, P4];
+        Span<long> f = [m.L0, m.L1, m.L2, m.L3, m.L4];
         Span<long> g =
         [
             (long)(a0 & M62),
@@ -59,7 +72,7 @@ internal static class VarTimeInverse
         while (true)
         {
             eta = DivSteps62(eta, (ulong)f[0], (ulong)g[0], out var u, out var v, out var q, out var r);
-            UpdateDe(ref d0, ref d1, ref d2, ref d3, ref d4, ref e0, ref e1, ref e2, ref e3, ref e4, u, v, q, r);
+            UpdateDe(m, ref d0, ref d1, ref d2, ref d3, ref d4, ref e0, ref e1, ref e2, ref e3, ref e4, u, v, q, r);
             UpdateFg(len, f, g, u, v, q, r);
             if (g[0] == 0)
             {
@@ -86,8 +99,8 @@ internal static class VarTimeInverse
                 len--;
             }
         }
-        // Now f = ±1 and d = ±a⁻¹ in (−2p, p): normalise to [0, p) with the sign of f.
-        Normalize(ref d0, ref d1, ref d2, ref d3, ref d4, f[len - 1]);
+        // Now f = ±1 and d = ±a⁻¹ in (−2m, m): normalise to [0, m) with the sign of f.
+        Normalize(m, ref d0, ref d1, ref d2, ref d3, ref d4, f[len - 1]);
         r0 = (ulong)d0 | ((ulong)d1 << 62);
         r1 = ((ulong)d1 >> 2) | ((ulong)d2 << 60);
         r2 = ((ulong)d2 >> 4) | ((ulong)d3 << 58);
@@ -152,11 +165,11 @@ internal static class VarTimeInverse
     }
 
     /// <summary>
-    /// [d, e] = ([u v; q r]·[d, e] + p·[md, me]) / 2^62 with md, me chosen so the division is exact and the results
-    /// stay in (−2p, p).
+    /// [d, e] = ([u v; q r]·[d, e] + m·[md, me]) / 2^62 with md, me chosen so the division is exact and the results
+    /// stay in (−2m, m).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void UpdateDe(ref long d0, ref long d1, ref long d2, ref long d3, ref long d4,
+    private static void UpdateDe(in OddModulus m, ref long d0, ref long d1, ref long d2, ref long d3, ref long d4,
         ref long e0, ref long e1, ref long e2, ref long e3, ref long e4, long u, long v, long q, long r)
     {
         var sd = d4 >> 63;
@@ -169,52 +182,37 @@ internal static class VarTimeInverse
         MulSigned(q, d0, out var ceLo, out var ceHi);
         AccumulateMul(ref ceLo, ref ceHi, r, e0);
 
-        md -= (long)((PInv62 * cdLo + (ulong)md) & M62);
-        me -= (long)((PInv62 * ceLo + (ulong)me) & M62);
+        md -= (long)((m.Inv62 * cdLo + (ulong)md) & M62);
+        me -= (long)((m.Inv62 * ceLo + (ulong)me) & M62);
 
-        AccumulateMul(ref cdLo, ref cdHi, P0, md);
-        AccumulateMul(ref ceLo, ref ceHi, P0, me);
+        AccumulateMul(ref cdLo, ref cdHi, m.L0, md);
+        AccumulateMul(ref ceLo, ref ceHi, m.L0, me);
         ShiftRight62(ref cdLo, ref cdHi);
         ShiftRight62(ref ceLo, ref ceHi);
 
-        // Limb 1 (p1 = 0).
-        AccumulateMul(ref cdLo, ref cdHi, u, d1);
-        AccumulateMul(ref cdLo, ref cdHi, v, e1);
-        AccumulateMul(ref ceLo, ref ceHi, q, d1);
-        AccumulateMul(ref ceLo, ref ceHi, r, e1);
-        var nd0 = (long)(cdLo & M62); ShiftRight62(ref cdLo, ref cdHi);
-        var ne0 = (long)(ceLo & M62); ShiftRight62(ref ceLo, ref ceHi);
-
-        // Limb 2 (p2 = 0).
-        AccumulateMul(ref cdLo, ref cdHi, u, d2);
-        AccumulateMul(ref cdLo, ref cdHi, v, e2);
-        AccumulateMul(ref ceLo, ref ceHi, q, d2);
-        AccumulateMul(ref ceLo, ref ceHi, r, e2);
-        var nd1 = (long)(cdLo & M62); ShiftRight62(ref cdLo, ref cdHi);
-        var ne1 = (long)(ceLo & M62); ShiftRight62(ref ceLo, ref ceHi);
-
-        // Limb 3.
-        AccumulateMul(ref cdLo, ref cdHi, u, d3);
-        AccumulateMul(ref cdLo, ref cdHi, v, e3);
-        AccumulateMul(ref ceLo, ref ceHi, q, d3);
-        AccumulateMul(ref ceLo, ref ceHi, r, e3);
-        AccumulateMul(ref cdLo, ref cdHi, P3, md);
-        AccumulateMul(ref ceLo, ref ceHi, P3, me);
-        var nd2 = (long)(cdLo & M62); ShiftRight62(ref cdLo, ref cdHi);
-        var ne2 = (long)(ceLo & M62); ShiftRight62(ref ceLo, ref ceHi);
-
-        // Limb 4.
-        AccumulateMul(ref cdLo, ref cdHi, u, d4);
-        AccumulateMul(ref cdLo, ref cdHi, v, e4);
-        AccumulateMul(ref ceLo, ref ceHi, q, d4);
-        AccumulateMul(ref ceLo, ref ceHi, r, e4);
-        AccumulateMul(ref cdLo, ref cdHi, P4, md);
-        AccumulateMul(ref ceLo, ref ceHi, P4, me);
-        var nd3 = (long)(cdLo & M62); ShiftRight62(ref cdLo, ref cdHi);
-        var ne3 = (long)(ceLo & M62); ShiftRight62(ref ceLo, ref ceHi);
+        var nd0 = Column(ref cdLo, ref cdHi, u, v, d1, e1, m.L1, md);
+        var ne0 = Column(ref ceLo, ref ceHi, q, r, d1, e1, m.L1, me);
+        var nd1 = Column(ref cdLo, ref cdHi, u, v, d2, e2, m.L2, md);
+        var ne1 = Column(ref ceLo, ref ceHi, q, r, d2, e2, m.L2, me);
+        var nd2 = Column(ref cdLo, ref cdHi, u, v, d3, e3, m.L3, md);
+        var ne2 = Column(ref ceLo, ref ceHi, q, r, d3, e3, m.L3, me);
+        var nd3 = Column(ref cdLo, ref cdHi, u, v, d4, e4, m.L4, md);
+        var ne3 = Column(ref ceLo, ref ceHi, q, r, d4, e4, m.L4, me);
 
         d0 = nd0; d1 = nd1; d2 = nd2; d3 = nd3; d4 = (long)cdLo;
         e0 = ne0; e1 = ne1; e2 = ne2; e3 = ne3; e4 = (long)ceLo;
+    }
+
+    /// <summary>One limb of x·d + y·e + mi·k added to the carry (lo, hi): returns its low 62 bits and shifts the carry.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static long Column(ref ulong lo, ref long hi, long x, long y, long d, long e, long mi, long k)
+    {
+        AccumulateMul(ref lo, ref hi, x, d);
+        AccumulateMul(ref lo, ref hi, y, e);
+        AccumulateMul(ref lo, ref hi, mi, k);
+        var limb = (long)(lo & M62);
+        ShiftRight62(ref lo, ref hi);
+        return limb;
     }
 
     /// <summary>[f, g] = [u v; q r]·[f, g] / 2^62 over the first len limbs (the division is exact).</summary>
@@ -244,11 +242,11 @@ internal static class VarTimeInverse
         g[len - 1] = (long)cgLo;
     }
 
-    /// <summary>Maps d in (−2p, p) to [0, p), negated first when <paramref name="sign"/> is negative.</summary>
-    private static void Normalize(ref long r0, ref long r1, ref long r2, ref long r3, ref long r4, long sign)
+    /// <summary>Maps d in (−2m, m) to [0, m), negated first when <paramref name="sign"/> is negative.</summary>
+    private static void Normalize(in OddModulus m, ref long r0, ref long r1, ref long r2, ref long r3, ref long r4, long sign)
     {
         var condAdd = r4 >> 63;
-        r0 += P0 & condAdd; r1 += P1 & condAdd; r2 += P2 & condAdd; r3 += P3 & condAdd; r4 += P4 & condAdd;
+        r0 += m.L0 & condAdd; r1 += m.L1 & condAdd; r2 += m.L2 & condAdd; r3 += m.L3 & condAdd; r4 += m.L4 & condAdd;
         var condNegate = sign >> 63;
         r0 = (r0 ^ condNegate) - condNegate;
         r1 = (r1 ^ condNegate) - condNegate;
@@ -257,7 +255,7 @@ internal static class VarTimeInverse
         r4 = (r4 ^ condNegate) - condNegate;
         Propagate(ref r0, ref r1, ref r2, ref r3, ref r4);
         condAdd = r4 >> 63;
-        r0 += P0 & condAdd; r1 += P1 & condAdd; r2 += P2 & condAdd; r3 += P3 & condAdd; r4 += P4 & condAdd;
+        r0 += m.L0 & condAdd; r1 += m.L1 & condAdd; r2 += m.L2 & condAdd; r3 += m.L3 & condAdd; r4 += m.L4 & condAdd;
         Propagate(ref r0, ref r1, ref r2, ref r3, ref r4);
     }
 
