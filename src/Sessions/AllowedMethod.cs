@@ -14,6 +14,9 @@ namespace Sessions;
 /// </remarks>
 public sealed partial record AllowedMethod
 {
+    // Leaves by (contract, selector), public data, at most 4096.
+    private static readonly Starknet.Internal.BoundedCache<(Felt, Felt), Felt> s_leaves = new(4096);
+
     /// <summary>Creates an allowed method.</summary>
     /// <param name="contractAddress">The contract the session may call.</param>
     /// <param name="entryPoint">The entry-point name, e.g. <c>transfer</c>; printable ASCII, not of the form <c>0x…</c>.</param>
@@ -54,8 +57,18 @@ public sealed partial record AllowedMethod
     /// </summary>
     /// <param name="contractAddress">The contract address.</param>
     /// <param name="selector">The entry-point selector.</param>
-    public static Felt ComputeLeaf(Felt contractAddress, Felt selector) =>
-        Poseidon.HashMany([SessionConstants.AllowedMethodTypeHash, contractAddress, selector]);
+    public static Felt ComputeLeaf(Felt contractAddress, Felt selector)
+    {
+        // Every party computes the leaf of every call of every transaction (the client and broker for the proofs, the
+        // guardian and the chain to check them), and a session's calls repeat a few methods: memoized.
+        if (!s_leaves.TryGet((contractAddress, selector), out var leaf))
+        {
+            leaf = Poseidon.HashMany([SessionConstants.AllowedMethodTypeHash, contractAddress, selector]);
+            s_leaves.Add((contractAddress, selector), leaf);
+        }
+        return leaf;
+    }
+
 
     // starknet.js prepareSelector treats exactly this pattern as a selector value.
     [GeneratedRegex("^0[xX][0-9a-fA-F]*$", RegexOptions.CultureInvariant)]

@@ -60,6 +60,16 @@ public interface ISessionAccountView
     Felt SessionHash(Session session) => session.ComputeHash(ChainId, Address);
 
     /// <summary>
+    /// The message both signatures sign (step 8): <see cref="SessionMessage.Hash"/> of the execution hash, the session
+    /// hash and the token's cache field, the default. An implementation may answer from a memo keyed by the three values
+    /// (a devnet checks each transaction more than once), but must answer exactly that.
+    /// </summary>
+    /// <param name="executionHash">The transaction hash, or the outside execution's message hash.</param>
+    /// <param name="sessionHash">The session hash.</param>
+    /// <param name="cacheField">The token's <c>cache_owner_guid</c>.</param>
+    Felt SessionMessageHash(Felt executionHash, Felt sessionHash, Felt cacheField) => SessionMessage.Hash(executionHash, sessionHash, cacheField);
+
+    /// <summary>
     /// Cairo's <c>check_ecdsa_signature(messageHash, publicKey, r, s)</c> with the on-chain rule, which the validator
     /// asks for after its own <c>r</c> and <c>s</c> range checks (and never in estimate mode). The default is
     /// <see cref="Ecdsa.VerifyOnChain(Felt, Felt, Felt, Felt)"/>; an implementation may answer from a memo of earlier

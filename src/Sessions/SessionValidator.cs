@@ -90,7 +90,7 @@ public static class SessionValidator
             return result with { Error = authorizationError };
         }
         // 8. m
-        var message = SessionMessage.Hash(executionHash, sessionHash, token.CacheField);
+        var message = account.SessionMessageHash(executionHash, sessionHash, token.CacheField);
         result = result with { MessageHash = message };
         // 9. the session key is the one the session names
         if (token.SessionSignature.Guid != token.Session.SessionKeyGuid)

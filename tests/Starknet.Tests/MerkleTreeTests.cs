@@ -146,9 +146,15 @@ public sealed class MerkleTreeTests
         var tree = new MerkleTree(leaves);
         var proof = tree.GetProof(1);
 
-        Assert.False(MerkleTree.Verify(tree.Root, leaves[2], proof));
-        proof[0] += Felt.One;
-        Assert.False(MerkleTree.Verify(tree.Root, leaves[1], proof));
+        // The right proof first, so its pairs are memoized; the wrong ones must still fail, every time.
+        for (var round = 0; round < 2; round++)
+        {
+            Assert.True(MerkleTree.Verify(tree.Root, leaves[1], proof));
+            Assert.False(MerkleTree.Verify(tree.Root, leaves[2], proof));
+            var wrong = (Felt[])proof.Clone();
+            wrong[0] += Felt.One;
+            Assert.False(MerkleTree.Verify(tree.Root, leaves[1], wrong));
+        }
     }
 
     [Fact]

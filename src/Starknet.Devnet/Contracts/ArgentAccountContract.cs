@@ -514,6 +514,9 @@ internal sealed class ArgentAccountContract : AccountContract
 
         public Felt SessionHash(Session session) => state.Hashes.SessionHash(chainId, account.Address, session);
 
+        public Felt SessionMessageHash(Felt executionHash, Felt sessionHash, Felt cacheField) =>
+            state.Hashes.SessionMessageHash(executionHash, sessionHash, cacheField);
+
         public bool VerifySignature(Felt messageHash, Felt publicKey, Felt r, Felt s) => state.Signatures.VerifyOnChain(messageHash, publicKey, r, s);
     }
 }

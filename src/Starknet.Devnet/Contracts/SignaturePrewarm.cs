@@ -82,7 +82,7 @@ internal static class SignaturePrewarm
             return;
         }
         var sessionHash = memos.Hashes.SessionHash(chainId, account, token.Session);
-        var m = SessionMessage.Hash(executionHash, sessionHash, token.CacheField);
+        var m = memos.Hashes.SessionMessageHash(executionHash, sessionHash, token.CacheField);
         Verify(memos, m, token.SessionSignature.PublicKey, token.SessionSignature.Signature);
         Verify(memos, m, token.GuardianSignature.PublicKey, token.GuardianSignature.Signature);
         var authorization = token.Authorization as Felt[] ?? [.. token.Authorization];

@@ -5,8 +5,8 @@ namespace Starknet.Devnet.Execution;
 
 /// <summary>
 /// The SNIP-12 hashes the Argent account computes for every outside execution, memoized per <see cref="DevnetState"/>
-/// by content: the session hash (the same for every transaction of a session) and the outside-execution message hash
-/// (a fee estimate and its submission run the same outside executions). Keys are the full values hashed (chain,
+/// by content: the session hash (the same for every transaction of a session), the outside-execution message hash
+/// (a fee estimate and its submission run the same outside executions) and the session message <c>m</c> over it. Keys are the full values hashed (chain,
 /// account, the struct with every call and calldata felt), compared in full, so a hit is exactly the value that would be
 /// computed again. Bounded (two generations each).
 /// </summary>
@@ -19,6 +19,7 @@ internal sealed class MessageHashMemo
     public const int DefaultOutsideExecutionCapacityFelts = 1 << 16;
 
     private readonly BoundedMemo<(Felt ChainId, Felt Account, Session Session), Felt> _sessions = new(DefaultSessionCapacity);
+    private readonly BoundedMemo<(Felt ExecutionHash, Felt SessionHash, Felt CacheField), Felt> _sessionMessages = new(DefaultSessionCapacity);
     private readonly BoundedMemo<OutsideExecutionKey, Felt> _outsideExecutions = new(DefaultOutsideExecutionCapacityFelts, OutsideExecutionKeyComparer.Instance);
 
     /// <summary><see cref="Session.ComputeHash(Felt, Felt)"/>, memoized.</summary>
@@ -29,6 +30,21 @@ internal sealed class MessageHashMemo
         {
             hash = session.ComputeHash(chainId, account);
             _sessions.Add(key, hash);
+        }
+        return hash;
+    }
+
+    /// <summary>
+    /// <see cref="SessionMessage.Hash"/>, memoized: the signature prewarm and the validator of a fee estimate and of its
+    /// submission each ask for the same <c>m</c>.
+    /// </summary>
+    public Felt SessionMessageHash(Felt executionHash, Felt sessionHash, Felt cacheField)
+    {
+        var key = (executionHash, sessionHash, cacheField);
+        if (!_sessionMessages.TryGet(key, out var hash))
+        {
+            hash = SessionMessage.Hash(executionHash, sessionHash, cacheField);
+            _sessionMessages.Add(key, hash);
         }
         return hash;
     }

@@ -15,6 +15,9 @@ namespace Starknet;
 /// </remarks>
 public sealed class MerkleTree
 {
+    // Pairs hashed by Verify (public data), at most 4096.
+    private static readonly Internal.BoundedCache<(Felt, Felt), Felt> s_verifiedPairs = new(4096);
+
     // _levels[0] holds the leaves, the last level holds the root alone.
     private readonly Felt[][] _levels;
 
@@ -103,7 +106,15 @@ public sealed class MerkleTree
         var current = leaf;
         foreach (var sibling in proof)
         {
-            current = HashPair(current, sibling);
+            // The same few paths are checked for every transaction of a session (by the guardian and the chain), so
+            // their pairs are memoized: a hit saves a Poseidon permutation.
+            var key = current <= sibling ? (current, sibling) : (sibling, current);
+            if (!s_verifiedPairs.TryGet(key, out var parent))
+            {
+                parent = Poseidon.Hash(key.Item1, key.Item2);
+                s_verifiedPairs.Add(key, parent);
+            }
+            current = parent;
         }
         return current == root;
     }
