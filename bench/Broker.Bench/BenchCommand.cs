@@ -9,7 +9,7 @@ internal static class BenchCommand
 {
     private const string Usage = """
         usage: Broker.Bench crypto [--seconds N] [--json FILE] [--filter SUBSTRING]
-               Broker.Bench pipeline [--sessions S] [--tx N] [--concurrency C] [--relayers R] [--synchronous full|normal] [--warmup SECONDS] [--json FILE]
+               Broker.Bench pipeline [--sessions S] [--tx N] [--concurrency C] [--relayers R] [--synchronous full|normal] [--warmup SECONDS] [--json FILE] [--alloc-types]
           crypto     one-thread figures for the Starknet primitives and the session protocol (ops/s, µs/op)
           --seconds  measuring time per operation (default 2; a warm-up of a quarter of it comes first)
           --json     also write {"ops":[{"name":..,"ops_per_s":..,"us_per_op":..}]} to FILE
@@ -22,8 +22,10 @@ internal static class BenchCommand
           --relayers relayer accounts in TxRelayer's pool (default 4)
           --synchronous  the services' SQLite durability, State:Sqlite:Synchronous (default full, the product default)
           --warmup   seconds of traffic before measuring, for the JIT to settle (default 20)
-          --json     also write {"paths":[{"name":..,"tx":..,"tx_per_s":..,"p50_ms":..,"p99_ms":..,"cpu_ms_per_tx":..}]} to FILE
-                     (cpu: the whole process's CPU time per transaction: client, three services and devnet)
+          --json     also write {"paths":[{"name":..,"tx":..,"tx_per_s":..,"p50_ms":..,"p99_ms":..,"cpu_ms_per_tx":..,"alloc_kb_per_tx":..,"gc_pause_percent":..}]} to FILE
+                     (cpu and alloc: the whole process's CPU time and allocations per transaction: client, three services and devnet;
+                     gc pause: the share of the run's wall time spent in garbage-collection pauses)
+          --alloc-types  also print the types the outside-execution run allocates most (sampled every ~100 KB)
         """;
 
     private static readonly JsonSerializerOptions s_jsonOptions = new() { WriteIndented = true };
@@ -40,6 +42,7 @@ internal static class BenchCommand
         var synchronous = Broker.Hosting.State.Sqlite.SqliteSynchronous.Full;
         string? json = null;
         string? filter = null;
+        var allocationTypes = false;
         int sessions = 4, transactions = 400, concurrency = 16, relayers = 4;
         for (var i = 1; i < args.Length; i++)
         {
@@ -55,6 +58,9 @@ internal static class BenchCommand
                     break;
                 case "--json" when i + 1 < args.Length:
                     json = args[++i];
+                    break;
+                case "--alloc-types":
+                    allocationTypes = true;
                     break;
                 case "--filter" when i + 1 < args.Length:
                     filter = args[++i];
@@ -89,7 +95,7 @@ internal static class BenchCommand
 
         if (args[0] == "pipeline")
         {
-            return PipelineBench.RunAsync(sessions, transactions, concurrency, relayers, warmup, synchronous, json).GetAwaiter().GetResult();
+            return PipelineBench.RunAsync(sessions, transactions, concurrency, relayers, warmup, synchronous, json, allocationTypes).GetAwaiter().GetResult();
         }
 
         IReadOnlyList<BenchOp> ops = args[0] switch

@@ -22,8 +22,9 @@ internal static class PipelineBench
 
     /// <param name="relayerAccounts">Relayer accounts in the pool (each has its own nonce sequence).</param>
     /// <param name="synchronous">The hosts' <c>State:Sqlite:Synchronous</c> (the product default is Full).</param>
+    /// <param name="allocationTypes">Also print the types the outside-execution run allocates most (sampled).</param>
     public static async Task<int> RunAsync(int sessions, int transactions, int concurrency, int relayerAccounts, double warmupSeconds,
-        Broker.Hosting.State.Sqlite.SqliteSynchronous synchronous, string? json)
+        Broker.Hosting.State.Sqlite.SqliteSynchronous synchronous, string? json, bool allocationTypes = false)
     {
         Console.WriteLine($"suite pipeline: {Environment.ProcessorCount} cores, {sessions} sessions on {sessions} Argent accounts, {transactions} tx per path, " +
             $"concurrency {concurrency}, {relayerAccounts} relayer accounts, devnet stand-in with instant blocks, SQLite synchronous {synchronous}, warm-up {warmupSeconds:F0} s");
@@ -55,9 +56,13 @@ internal static class PipelineBench
         }
 
         batches.TakeMean();
+        using var sampler = allocationTypes ? new AllocationSampler() : null;
+        sampler?.Start();
+        var oeRun = await OutsideAsync(stack, players, transactions, concurrency, "oe");
+        sampler?.StopAndPrint("outside_execution");
         var results = new List<PathResult>
         {
-            Report("outside_execution", await OutsideAsync(stack, players, transactions, concurrency, "oe"), batches),
+            Report("outside_execution", oeRun, batches),
             // Account-paid transactions of one account are sequential (each takes the account's next nonce), so the
             // workers are at most one per session's account.
             Report("account_paid", await AccountPaidAsync(stack, players, transactions, Math.Min(concurrency, players.Count)), batches),
@@ -67,7 +72,7 @@ internal static class PipelineBench
         {
             var document = new
             {
-                paths = results.Select(r => new { name = r.Name, tx = r.Tx, tx_per_s = Math.Round(r.TxPerSecond, 1), p50_ms = Math.Round(r.P50, 2), p99_ms = Math.Round(r.P99, 2), cpu_ms_per_tx = Math.Round(r.CpuMsPerTx, 3), relayer_batch_mean = r.BatchMean > 0 ? Math.Round(r.BatchMean, 2) : (double?)null }),
+                paths = results.Select(r => new { name = r.Name, tx = r.Tx, tx_per_s = Math.Round(r.TxPerSecond, 1), p50_ms = Math.Round(r.P50, 2), p99_ms = Math.Round(r.P99, 2), cpu_ms_per_tx = Math.Round(r.CpuMsPerTx, 3), relayer_batch_mean = r.BatchMean > 0 ? Math.Round(r.BatchMean, 2) : (double?)null, alloc_kb_per_tx = Math.Round(r.AllocatedKbPerTx, 1), gc_pause_percent = Math.Round(r.GcPausePercent, 2) }),
             };
             await File.WriteAllTextAsync(json, JsonSerializer.Serialize(document, s_jsonOptions));
             Console.WriteLine($"wrote {json}");
@@ -94,6 +99,7 @@ internal static class PipelineBench
         var latencies = new ConcurrentBag<double>();
         var failed = 0;
         var cpu = Environment.CpuUsage.TotalTime;
+        var heap = HeapSnapshot.Take();
         var watch = Stopwatch.StartNew();
         // Worker w plays session w, sequentially: transactions w, w + workers, w + 2·workers, …
         await Task.WhenAll(Enumerable.Range(0, workers).Select(w => Task.Run(async () =>
@@ -118,7 +124,7 @@ internal static class PipelineBench
                 Interlocked.Increment(ref failed);
             }
         })));
-        return new Run(count, latencies.ToArray(), failed, watch.Elapsed, Environment.CpuUsage.TotalTime - cpu);
+        return new Run(count, latencies.ToArray(), failed, watch.Elapsed, Environment.CpuUsage.TotalTime - cpu, HeapSnapshot.Take() - heap);
     }
 
     private static async Task<Run> DriveAsync(int count, int concurrency, Func<int, Task<TransactionResult>> send)
@@ -126,6 +132,7 @@ internal static class PipelineBench
         var latencies = new ConcurrentBag<double>();
         var failed = 0;
         var cpu = Environment.CpuUsage.TotalTime;
+        var heap = HeapSnapshot.Take();
         var watch = Stopwatch.StartNew();
         await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (i, _) =>
         {
@@ -144,23 +151,35 @@ internal static class PipelineBench
             }
             Interlocked.Increment(ref failed);
         });
-        return new Run(count, latencies.ToArray(), failed, watch.Elapsed, Environment.CpuUsage.TotalTime - cpu);
+        return new Run(count, latencies.ToArray(), failed, watch.Elapsed, Environment.CpuUsage.TotalTime - cpu, HeapSnapshot.Take() - heap);
     }
 
     private static PathResult Report(string name, Run run, BatchCounter batches)
     {
         var batchMean = batches.TakeMean();
         var result = new PathResult(name, run.Count, run.Count / run.Elapsed.TotalSeconds, Latency.Percentile(run.Latencies, 50), Latency.Percentile(run.Latencies, 99), run.Failed,
-            run.Cpu.TotalMilliseconds / run.Count, batchMean);
+            run.Cpu.TotalMilliseconds / run.Count, batchMean, run.Heap.AllocatedBytes / 1024.0 / run.Count, 100 * run.Heap.GcPause / run.Elapsed);
         Console.WriteLine($"{name,-18} {result.Tx,6} tx {result.TxPerSecond,10:F1} tx/s   p50 {Latency.Format(result.P50),8} ms   p99 {Latency.Format(result.P99),8} ms" +
-            $"   cpu {result.CpuMsPerTx,6:F2} ms/tx   batch {(batchMean > 0 ? batchMean.ToString("F1", CultureInfo.InvariantCulture) : "-"),4}   not accepted {result.Failed}   ({run.Elapsed.TotalSeconds:F2} s)");
+            $"   cpu {result.CpuMsPerTx,6:F2} ms/tx   batch {(batchMean > 0 ? batchMean.ToString("F1", CultureInfo.InvariantCulture) : "-"),4}   alloc {result.AllocatedKbPerTx,4:F0} KB/tx   gc pause {result.GcPausePercent,4:F1}%" +
+            $"   not accepted {result.Failed}   ({run.Elapsed.TotalSeconds:F2} s)");
         return result;
     }
 
     /// <summary>One measured run; <paramref name="Cpu"/> is the whole process's CPU time (client, services and devnet).</summary>
-    private sealed record Run(int Count, double[] Latencies, int Failed, TimeSpan Elapsed, TimeSpan Cpu);
+    private sealed record Run(int Count, double[] Latencies, int Failed, TimeSpan Elapsed, TimeSpan Cpu, HeapSnapshot Heap);
 
-    private sealed record PathResult(string Name, int Tx, double TxPerSecond, double P50, double P99, int Failed, double CpuMsPerTx, double BatchMean);
+    /// <summary>The process's allocations and garbage-collection pauses so far (a difference of two is one run's).</summary>
+    private readonly record struct HeapSnapshot(long AllocatedBytes, TimeSpan GcPause, int Gen0, int Gen1, int Gen2)
+    {
+        public static HeapSnapshot Take() => new(GC.GetTotalAllocatedBytes(precise: false), GC.GetTotalPauseDuration(),
+            GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+
+        public static HeapSnapshot operator -(HeapSnapshot a, HeapSnapshot b) =>
+            new(a.AllocatedBytes - b.AllocatedBytes, a.GcPause - b.GcPause, a.Gen0 - b.Gen0, a.Gen1 - b.Gen1, a.Gen2 - b.Gen2);
+    }
+
+    private sealed record PathResult(string Name, int Tx, double TxPerSecond, double P50, double P99, int Failed, double CpuMsPerTx, double BatchMean,
+        double AllocatedKbPerTx, double GcPausePercent);
 
     /// <summary>
     /// Listens to the relayer's <c>relayer.batch.size</c> histogram (one record per relayer transaction sent): the mean

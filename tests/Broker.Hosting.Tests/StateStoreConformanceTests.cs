@@ -260,6 +260,42 @@ public sealed class SqliteFileStateStoreTests : StateStoreConformanceTests
             foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(path + suffix);
         }
     }
+
+    [Fact]
+    public async Task Values_StoredAsTextByEarlierVersions_AreReadAndOverwritten()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"broker-state-{Guid.NewGuid():N}.db");
+        try
+        {
+            using (var first = new SqliteStateStore(SqliteStateStore.FileConnectionString(path)))
+            {
+                await first.SaveAsync("old", new Sample("placeholder", 0));
+            }
+            // Earlier versions bound the JSON as a string (TEXT); this one writes UTF-8 bytes (BLOB).
+            using (var connection = new SqliteConnection(SqliteStateStore.FileConnectionString(path)))
+            {
+                connection.Open();
+                using var command = connection.CreateCommand();
+                command.CommandText = "UPDATE state SET value = $value WHERE key = 'old'";
+                command.Parameters.AddWithValue("$value", "{\"name\":\"caf\u00e9 \u2713\",\"count\":7}");
+                command.ExecuteNonQuery();
+                command.CommandText = "SELECT typeof(value) FROM state WHERE key = 'old'";
+                Assert.Equal("text", command.ExecuteScalar());
+            }
+            using var second = new SqliteStateStore(SqliteStateStore.FileConnectionString(path));
+            var entry = await second.GetAsync<Sample>("old");
+            Assert.Equal(new Sample("café ✓", 7), entry.Value);
+            Assert.True(await second.TrySaveAsync("old", entry.Value! with { Count = 8 }, entry.ETag));
+            Assert.Equal(new Sample("café ✓", 8), (await second.GetAsync<Sample>("old")).Value);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(path + suffix);
+        }
+    }
+
+    private sealed record Sample(string Name, int Count);
 }
 
 public sealed class SqliteInMemoryStateStoreTests : StateStoreConformanceTests

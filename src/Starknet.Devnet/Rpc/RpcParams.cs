@@ -65,6 +65,21 @@ internal static class RpcRead
         {
             throw RpcErrorException.InvalidParams(path, $"expected a felt (0x hex string), found {Kind(e)}");
         }
+        // Parsed from the document's own UTF-8 bytes when the string has no escapes: a batch's calldata is hundreds of
+        // felts per request, and a string for each was the devnet's largest allocation.
+        var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(e);
+        if (raw.Length is >= 2 and <= 2 + 80 && raw.IndexOf((byte)'\\') < 0)
+        {
+            Span<char> text = stackalloc char[raw.Length - 2];
+            for (var i = 0; i < text.Length; i++)
+            {
+                text[i] = (char)raw[i + 1];
+            }
+            if (Starknet.Felt.TryParse(text, out var parsed))
+            {
+                return parsed;
+            }
+        }
         return Starknet.Felt.TryParse(e.GetString(), out var felt)
             ? felt
             : throw RpcErrorException.InvalidParams(path, $"'{Shorten(e.GetString()!)}' is not a felt (0x hex below p)");

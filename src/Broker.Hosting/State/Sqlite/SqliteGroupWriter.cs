@@ -3,8 +3,8 @@ using Microsoft.Data.Sqlite;
 
 namespace Broker.Hosting.State.Sqlite;
 
-/// <summary>An operation with its value already serialized and its ETag parsed.</summary>
-internal readonly record struct PreparedOperation(StateOperation Op, string? Json, long? ETag);
+/// <summary>An operation with its value already serialized (UTF-8 JSON) and its ETag parsed.</summary>
+internal readonly record struct PreparedOperation(StateOperation Op, byte[]? Json, long? ETag);
 
 /// <summary>
 /// The state store's one writer: a dedicated thread with one connection and prepared statements that takes every

@@ -76,7 +76,9 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
         {
             return new StateEntry<T>(key, default, null);
         }
-        var value = JsonSerializer.Deserialize<T>(reader.GetString(0), s_json);
+        // Values are UTF-8 JSON (stored as BLOB since this version, as TEXT before): read as bytes either way, with no
+        // UTF-16 string in between.
+        var value = JsonSerializer.Deserialize<T>(reader.GetFieldValue<byte[]>(0), s_json);
         var etag = reader.GetInt64(1).ToString(CultureInfo.InvariantCulture);
         return new StateEntry<T>(key, value, etag);
     }
@@ -118,7 +120,7 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
         for (var i = 0; i < operations.Count; i++)
         {
             var op = operations[i] ?? throw new ArgumentException($"Operation {i} is null.", nameof(operations));
-            var json = op.Kind == StateOperationKind.Upsert ? JsonSerializer.Serialize(op.Value, op.ValueType!, s_json) : null;
+            var json = op.Kind == StateOperationKind.Upsert ? JsonSerializer.SerializeToUtf8Bytes(op.Value, op.ValueType!, s_json) : null;
             prepared[i] = new PreparedOperation(op, json, ParseETag(op.ETag));
         }
         if (prepared.Length == 0) return true;
