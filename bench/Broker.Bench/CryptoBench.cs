@@ -23,6 +23,9 @@ internal static class CryptoBench
     {
         var a = Felt.Parse("0x3d937c035c878245caf64531a5756109c53068da139362728feb561405371cb");
         var b = Felt.Parse("0x208a0a10250e382e1e4bbe2880906c2791bf6275695e02fbbc6aeff9cd8b31a");
+        // Felts as they travel in gRPC fields and JSON-RPC: minimal 0x hex, 63 or 64 digits for random values.
+        var hexes = Enumerable.Range(0, 16).Select(k => (a * (b + (ulong)k)).ToString()).ToArray();
+        var chars = new char[66];
         var ten = Enumerable.Range(1, 10).Select(i => Poseidon.Hash(a, (ulong)i)).ToArray();
         var many = Enumerable.Range(1, 480).Select(i => Poseidon.Hash(b, (ulong)i)).ToArray();
 
@@ -66,6 +69,8 @@ internal static class CryptoBench
                 s_sink = x;
             }),
             new("felt inverse", i => s_sink = (a + (ulong)i).Inverse()),
+            new("felt parse (0x hex, 64 digits)", i => s_sink = Felt.Parse(hexes[i & 15])),
+            new("felt format (0x hex)", i => s_sink = a.TryFormat(chars, out var n, default, null) ? (ulong)(n + i) : Felt.Zero),
             new("poseidon H2", i => s_sink = Poseidon.Hash(a, (ulong)i)),
             new("poseidon Hm of 10 felts", i => { ten[0] = (ulong)i; s_sink = Poseidon.HashMany(ten); }),
             new("poseidon Hm of 480 felts", i => { many[0] = (ulong)i; s_sink = Poseidon.HashMany(many); }),

@@ -85,18 +85,25 @@ public readonly partial struct Felt : ISpanFormattable
             error = "the value is not below p";
             return false;
         }
-        Span<ulong> limbs = stackalloc ulong[4];
-        limbs.Clear();
-        for (var i = 0; i < digits.Length; i++)
+        // Right-aligned in 64 digits, then decoded by the runtime's vectorized hex decoder into 32 big-endian bytes.
+        Span<char> padded = stackalloc char[64];
+        padded[..(64 - digits.Length)].Fill('0');
+        digits.CopyTo(padded[(64 - digits.Length)..]);
+        Span<byte> bytes = stackalloc byte[32];
+        if (Convert.FromHexString(padded, bytes, out _, out _) != System.Buffers.OperationStatus.Done)
         {
-            var nibble = HexValue(digits[digits.Length - 1 - i]);
-            if (nibble < 0)
-            {
-                error = $"'{digits[digits.Length - 1 - i]}' is not a hex digit";
-                return false;
-            }
-            limbs[i / 16] |= (ulong)nibble << (4 * (i % 16));
+            var bad = 0;
+            while (HexValue(digits[bad]) >= 0) bad++;
+            error = $"'{digits[bad]}' is not a hex digit";
+            return false;
         }
+        Span<ulong> limbs =
+        [
+            System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(bytes[24..]),
+            System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(bytes[16..]),
+            System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(bytes[8..]),
+            System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(bytes),
+        ];
         if (!IsBelowModulus(limbs[0], limbs[1], limbs[2], limbs[3]))
         {
             error = "the value is not below p";
@@ -167,11 +174,13 @@ public readonly partial struct Felt : ISpanFormattable
         }
 
         ToCanonicalLimbs(out var l0, out var l1, out var l2, out var l3);
+        Span<byte> bytes = stackalloc byte[32];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(bytes, l3);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(bytes[8..], l2);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(bytes[16..], l1);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(bytes[24..], l0);
         Span<char> digits = stackalloc char[64];
-        WriteHex(digits, l3, 0);
-        WriteHex(digits, l2, 16);
-        WriteHex(digits, l1, 32);
-        WriteHex(digits, l0, 48);
+        Convert.TryToHexStringLower(bytes, digits, out _);
         var first = 0;
         if (!padded)
         {
@@ -187,15 +196,5 @@ public readonly partial struct Felt : ISpanFormattable
         digits[first..].CopyTo(destination[2..]);
         charsWritten = length;
         return true;
-    }
-
-    private static void WriteHex(Span<char> digits, ulong limb, int offset)
-    {
-        for (var i = 15; i >= 0; i--)
-        {
-            var nibble = (int)(limb & 0xf);
-            digits[offset + i] = (char)(nibble < 10 ? '0' + nibble : 'a' + nibble - 10);
-            limb >>= 4;
-        }
     }
 }

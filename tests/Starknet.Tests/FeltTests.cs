@@ -135,6 +135,9 @@ public sealed class FeltTests
     [InlineData("")]
     [InlineData("0x")]
     [InlineData("0xg")]
+    [InlineData("0x12g4")]
+    [InlineData("0xff ")]
+    [InlineData("0x\u0661")] // an Arabic-Indic digit one
     [InlineData("-1")]
     [InlineData(" 1")]
     [InlineData("1.0")]
