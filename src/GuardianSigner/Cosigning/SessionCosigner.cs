@@ -31,9 +31,10 @@ internal sealed class SessionCosigner(
     private readonly SemaphoreSlim[] _sessionLocks = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
 
     // A session's allowed methods never change (its hash commits to their Merkle root), so each session's tree is built
-    // once rather than at every cosign. Bounded: emptied when it grows past MaxCachedTrees.
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, AllowedMethodsTree> _trees = new(StringComparer.Ordinal);
+    // once rather than at every cosign. Bounded: starts over past MaxCachedTrees (without ConcurrentDictionary.Count,
+    // which takes every lock of the dictionary, at each cosign).
     private const int MaxCachedTrees = 10_000;
+    private readonly Starknet.Internal.BoundedCache<string, AllowedMethodsTree> _trees = new(MaxCachedTrees, StringComparer.Ordinal);
 
     public Felt GuardianPublicKey => key.PublicKey;
 
@@ -336,11 +337,11 @@ internal sealed class SessionCosigner(
         {
             throw BrokerRpcException.InvalidArgument(field, "at least one call required");
         }
-        if (_trees.Count >= MaxCachedTrees)
+        if (!_trees.TryGet(session.SessionHash, out var tree))
         {
-            _trees.Clear();
+            tree = session.BuildTree();
+            _trees.Add(session.SessionHash, tree);
         }
-        var tree = _trees.GetOrAdd(session.SessionHash, _ => session.BuildTree());
         for (var j = 0; j < calls.Count; j++)
         {
             var call = calls[j];

@@ -1,9 +1,9 @@
-using System.Collections.Concurrent;
 using Broker.Contracts.Guardian.V1;
 using Broker.Hosting.Grpc;
 using Grpc.Core;
 using Sessions;
 using Starknet;
+using Starknet.Internal;
 using Starknet.Transactions;
 using Contracts = Broker.Contracts.Session.V1;
 using Proto = Broker.Contracts.Common.V1;
@@ -27,9 +27,12 @@ internal sealed class SessionExecutor(SessionRegistry registry, GuardianGateway 
     // r = s = 1 are below the curve order; estimate mode checks everything but the signature equations (§13.4).
     private static readonly StarkSignature s_estimateSignature = new(Felt.One, Felt.One);
 
-    private readonly ConcurrentDictionary<string, SessionRequest> _sessions = new(StringComparer.Ordinal);
-    // Sessions whose guardian answer has been checked in full in this process (see Token).
-    private readonly ConcurrentDictionary<Felt, byte> _cosignatureChecked = new();
+    // Parsed sessions (their Merkle trees) and the sessions whose guardian answer has been checked in full in this
+    // process (see Token). Both are bounded: past MaxSessionsFollowed sessions a cache starts over, which costs a
+    // session one parse, or one full check of its guardian's next answer, again.
+    internal const int MaxSessionsFollowed = 65_536;
+    private readonly BoundedCache<string, SessionRequest> _sessions = new(MaxSessionsFollowed, StringComparer.Ordinal);
+    private readonly BoundedCache<Felt, bool> _cosignatureChecked = new(MaxSessionsFollowed);
 
     public async Task<Contracts.ExecuteResponse> ExecuteAsync(Contracts.ExecuteRequest request, CancellationToken ct)
     {
@@ -192,9 +195,13 @@ internal sealed class SessionExecutor(SessionRegistry registry, GuardianGateway 
             case Contracts.SessionStatus.Expired:
                 throw BrokerRpcException.FailedPrecondition("session expired", "SESSION_EXPIRED", "session_hash");
         }
-        var session = _sessions.GetOrAdd(record.SessionHash, _ => new SessionRequest(
-            Felt.Parse(record.ChainId), record.Account, Felt.Parse(record.SessionPublicKey), record.ExpiresAt,
-            [.. record.AllowedMethods.Select(m => new AllowedMethod(Felt.Parse(m.ContractAddress), m.EntryPoint))], record.Metadata));
+        if (!_sessions.TryGet(record.SessionHash, out var session))
+        {
+            session = new SessionRequest(
+                Felt.Parse(record.ChainId), record.Account, Felt.Parse(record.SessionPublicKey), record.ExpiresAt,
+                [.. record.AllowedMethods.Select(m => new AllowedMethod(Felt.Parse(m.ContractAddress), m.EntryPoint))], record.Metadata);
+            _sessions.Add(record.SessionHash, session);
+        }
         return (record, session);
     }
 
@@ -219,7 +226,7 @@ internal sealed class SessionExecutor(SessionRegistry registry, GuardianGateway 
     }
 
     /// <summary>Whether the guardian's next answer for this session is checked in full (see <see cref="Token"/>).</summary>
-    private bool CheckInFull(SessionRequest session) => !_cosignatureChecked.ContainsKey(session.SessionHash);
+    private bool CheckInFull(SessionRequest session) => !_cosignatureChecked.TryGet(session.SessionHash, out _);
 
     /// <summary>
     /// The session token (account 0.5.0 layout, no authorization caching) and the hash the guardian cosigned, after
@@ -248,7 +255,7 @@ internal sealed class SessionExecutor(SessionRegistry registry, GuardianGateway 
         }
         if (ownHash is not null)
         {
-            _cosignatureChecked.TryAdd(session.SessionHash, 0);
+            _cosignatureChecked.Add(session.SessionHash, true);
         }
         var token = SessionToken.WithCacheOwnerGuid(session.Session, Felt.Zero, Authorization(record),
             new StarknetSignerSignature(session.SessionPublicKey, sessionSignature),
