@@ -295,6 +295,30 @@ public sealed class SqliteFileStateStoreTests : StateStoreConformanceTests
         }
     }
 
+    [Fact]
+    public async Task GetAsync_ManyConcurrentReads_EachSeesItsValue_ThenDisposedStoreRefuses()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"broker-state-{Guid.NewGuid():N}.db");
+        try
+        {
+            var store = new SqliteStateStore(SqliteStateStore.FileConnectionString(path));
+            for (var i = 0; i < 40; i++)
+            {
+                await store.SaveAsync($"k{i}", i);
+            }
+            // More reads at once than pooled read connections (8): the extra ones open and close their own.
+            var values = await Task.WhenAll(Enumerable.Range(0, 400).Select(i => Task.Run(async () => (await store.GetAsync<int>($"k{i % 40}")).Value)));
+            Assert.Equal(Enumerable.Range(0, 400).Select(i => i % 40), values);
+            store.Dispose();
+            await Assert.ThrowsAsync<ObjectDisposedException>(() => store.GetAsync<int>("k1"));
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(path + suffix);
+        }
+    }
+
     private sealed record Sample(string Name, int Count);
 }
 

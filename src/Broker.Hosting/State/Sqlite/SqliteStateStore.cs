@@ -21,6 +21,10 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
     private readonly SqliteConnection? _keepAlive;
     // synchronous is a per-connection setting, so every write connection sets it.
     private readonly string _synchronousPragma;
+    // Read connections with their statement prepared, reused across reads (see GetAsync).
+    private readonly System.Collections.Concurrent.ConcurrentQueue<Reader> _readers = new();
+    private const int MaxPooledReaders = 8;
+    private int _disposed;
 
     /// <summary>Opens (and creates when needed) the database described by the connection string.</summary>
     public SqliteStateStore(string connectionString, string name = BrokerComponents.StateStore, SqliteSynchronous synchronous = SqliteSynchronous.Full)
@@ -64,23 +68,59 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
     public string Name { get; }
 
     /// <inheritdoc />
-    public async Task<StateEntry<T>> GetAsync<T>(string key, CancellationToken cancellationToken = default)
+    public Task<StateEntry<T>> GetAsync<T>(string key, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT value, etag FROM state WHERE key = $key";
-        command.Parameters.AddWithValue("$key", key);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        if (cancellationToken.IsCancellationRequested)
         {
-            return new StateEntry<T>(key, default, null);
+            return Task.FromCanceled<StateEntry<T>>(cancellationToken);
         }
-        // Values are UTF-8 JSON (stored as BLOB since this version, as TEXT before): read as bytes either way, with no
-        // UTF-16 string in between.
-        var value = JsonSerializer.Deserialize<T>(reader.GetFieldValue<byte[]>(0), s_json);
-        var etag = reader.GetInt64(1).ToString(CultureInfo.InvariantCulture);
-        return new StateEntry<T>(key, value, etag);
+        try
+        {
+            return Task.FromResult(Get<T>(key));
+        }
+        catch (Exception e)
+        {
+            return Task.FromException<StateEntry<T>>(e);
+        }
+    }
+
+    // A read is one indexed lookup: done in place on a pooled connection with its statement prepared once (SQLite calls
+    // are synchronous anyway; the async ADO.NET methods of Microsoft.Data.Sqlite run them inline). Opening a pooled
+    // connection and preparing the statement at every read cost more than the lookup.
+    private StateEntry<T> Get<T>(string key)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var reader = _readers.TryDequeue(out var pooled) ? pooled : new Reader(_connectionString);
+        try
+        {
+            var select = reader.Select;
+            select.Parameters[0].Value = key;
+            using var rows = select.ExecuteReader();
+            if (!rows.Read())
+            {
+                return new StateEntry<T>(key, default, null);
+            }
+            // Values are UTF-8 JSON (stored as BLOB since this version, as TEXT before): read as bytes either way, with
+            // no UTF-16 string in between.
+            var value = JsonSerializer.Deserialize<T>(rows.GetFieldValue<byte[]>(0), s_json);
+            var etag = rows.GetInt64(1).ToString(CultureInfo.InvariantCulture);
+            return new StateEntry<T>(key, value, etag);
+        }
+        catch
+        {
+            // The connection may be in a bad state; the next read opens a fresh one.
+            reader.Dispose();
+            reader = null;
+            throw;
+        }
+        finally
+        {
+            if (reader is not null)
+            {
+                Return(reader);
+            }
+        }
     }
 
     /// <inheritdoc />
@@ -109,8 +149,34 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         _writer.Dispose();
+        DisposeReaders();
         _keepAlive?.Dispose();
+    }
+
+    private void Return(Reader reader)
+    {
+        // Kept up to MaxPooledReaders (more only exist while that many reads run at once); none after Dispose.
+        if (Volatile.Read(ref _disposed) == 0 && _readers.Count < MaxPooledReaders)
+        {
+            _readers.Enqueue(reader);
+            // Dispose may have drained the pool just before: drain again so no connection stays open.
+            if (Volatile.Read(ref _disposed) != 0)
+            {
+                DisposeReaders();
+            }
+            return;
+        }
+        reader.Dispose();
+    }
+
+    private void DisposeReaders()
+    {
+        while (_readers.TryDequeue(out var reader))
+        {
+            reader.Dispose();
+        }
     }
 
     private async Task<bool> WriteAsync(IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken)
@@ -135,11 +201,28 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
             : throw new ArgumentException($"'{etag}' is not an ETag of this store.", nameof(etag));
     }
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    /// <summary>A read connection with the lookup statement prepared.</summary>
+    private sealed class Reader : IDisposable
     {
-        var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return connection;
+        private readonly SqliteConnection _connection;
+
+        public Reader(string connectionString)
+        {
+            _connection = new SqliteConnection(connectionString);
+            _connection.Open();
+            Select = _connection.CreateCommand();
+            Select.CommandText = "SELECT value, etag FROM state WHERE key = $key";
+            Select.Parameters.Add(new SqliteParameter("$key", SqliteType.Text));
+            Select.Prepare();
+        }
+
+        public SqliteCommand Select { get; }
+
+        public void Dispose()
+        {
+            Select.Dispose();
+            _connection.Dispose();
+        }
     }
 
     private void Initialize()
