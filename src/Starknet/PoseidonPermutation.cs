@@ -24,7 +24,7 @@ internal static class PoseidonPermutation
     // differences non-negative.
     private const ulong P4L0 = 4, P4L3 = 68UL << 36, P4L4 = 1UL << 45;
 
-    // 16p likewise (limb 3: 16·17·2^36, limb 4: 2^47), for differences of unnormalized values (see MixAddWide).
+    // 16p likewise (limb 3: 16·17·2^36, limb 4: 2^47), for differences of unnormalized values (see MixAdd).
     private const ulong P16L0 = 16, P16L3 = 272UL << 36, P16L4 = 1UL << 47;
 
     // The round constants in this representation (value·2^260 mod p, normalized), in round order, followed by three
@@ -112,13 +112,13 @@ internal static class PoseidonPermutation
         MixAdd(x, y, z, k0, k1, k2, out a, out b, out c);
     }
 
-    // S-box on the last element only. a and b may come unnormalized from PartialRoundLazy (see MixAddWide); all three
+    // S-box on the last element only. a and b may come unnormalized from PartialRoundLazy (see MixAdd); all three
     // leave normalized.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void PartialRound(ref Limbs a, ref Limbs b, ref Limbs c, in Limbs k0, in Limbs k1, in Limbs k2)
     {
         var z = Cube(c);
-        MixAddWide(a, b, z, k0, k1, k2, out a, out b, out c);
+        MixAdd(a, b, z, k0, k1, k2, out a, out b, out c);
     }
 
     // S-box on the last element only, from normalized a, b, c; only c leaves normalized (the next round cubes it), a and
@@ -139,31 +139,15 @@ internal static class PoseidonPermutation
     }
 
     /// <summary>
-    /// <see cref="MixAdd"/> for x and y left unnormalized by <see cref="PartialRoundLazy"/>. Their limbs are below 2^59.1
-    /// in absolute value and their values in [0, 2^254.5) (5.5 times a normalized bound), so every limb of the results
-    /// stays below 2^62 and y' needs 16p instead of 4p to stay non-negative: t − 2y = x − y + z ≥ −2^254.5 > −16p.
-    /// z' = x + y − 2z + 4p is non-negative as before (z &lt; p + 2^245).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void MixAddWide(in Limbs x, in Limbs y, in Limbs z, in Limbs k0, in Limbs k1, in Limbs k2,
-        out Limbs a, out Limbs b, out Limbs c)
-    {
-        ulong t0 = x.L0 + y.L0 + z.L0, t1 = x.L1 + y.L1 + z.L1, t2 = x.L2 + y.L2 + z.L2, t3 = x.L3 + y.L3 + z.L3, t4 = x.L4 + y.L4 + z.L4;
-        a = Normalize(
-            t0 + (x.L0 << 1) + k0.L0, t1 + (x.L1 << 1) + k0.L1, t2 + (x.L2 << 1) + k0.L2,
-            t3 + (x.L3 << 1) + k0.L3, t4 + (x.L4 << 1) + k0.L4);
-        b = Normalize(
-            t0 - (y.L0 << 1) + k1.L0 + P16L0, t1 - (y.L1 << 1) + k1.L1, t2 - (y.L2 << 1) + k1.L2,
-            t3 - (y.L3 << 1) + k1.L3 + P16L3, t4 - (y.L4 << 1) + k1.L4 + P16L4);
-        c = Normalize(
-            t0 - 3 * z.L0 + k2.L0 + P4L0, t1 - 3 * z.L1 + k2.L1, t2 - 3 * z.L2 + k2.L2,
-            t3 - 3 * z.L3 + k2.L3 + P4L3, t4 - 3 * z.L4 + k2.L4 + P4L4);
-    }
-
-    /// <summary>
     /// M·(x, y, z) + (k0, k1, k2) with M = [[3,1,1],[1,−1,1],[1,1,−2]]: with t = x + y + z, x' = t + 2x,
-    /// y' = t − 2y + 4p, z' = t − 3z + 4p, computed limb by limb (signed) and normalized.
+    /// y' = t − 2y + 16p, z' = t − 3z + 4p, computed limb by limb (signed) and normalized.
     /// </summary>
+    /// <remarks>
+    /// x and y may be normalized, or left unnormalized by <see cref="PartialRoundLazy"/>: then their limbs are below
+    /// 2^59.1 in absolute value and their values in [0, 2^254.5) (5.5 times a normalized bound), so every limb of the
+    /// results stays below 2^62, and y' needs 16p rather than 4p to stay non-negative: t − 2y = x − y + z ≥ −2^254.5 &gt;
+    /// −16p. z' = x + y − 2z + 4p is non-negative either way (z &lt; p + 2^245).
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void MixAdd(in Limbs x, in Limbs y, in Limbs z, in Limbs k0, in Limbs k1, in Limbs k2,
         out Limbs a, out Limbs b, out Limbs c)
@@ -173,8 +157,8 @@ internal static class PoseidonPermutation
             t0 + (x.L0 << 1) + k0.L0, t1 + (x.L1 << 1) + k0.L1, t2 + (x.L2 << 1) + k0.L2,
             t3 + (x.L3 << 1) + k0.L3, t4 + (x.L4 << 1) + k0.L4);
         b = Normalize(
-            t0 - (y.L0 << 1) + k1.L0 + P4L0, t1 - (y.L1 << 1) + k1.L1, t2 - (y.L2 << 1) + k1.L2,
-            t3 - (y.L3 << 1) + k1.L3 + P4L3, t4 - (y.L4 << 1) + k1.L4 + P4L4);
+            t0 - (y.L0 << 1) + k1.L0 + P16L0, t1 - (y.L1 << 1) + k1.L1, t2 - (y.L2 << 1) + k1.L2,
+            t3 - (y.L3 << 1) + k1.L3 + P16L3, t4 - (y.L4 << 1) + k1.L4 + P16L4);
         c = Normalize(
             t0 - 3 * z.L0 + k2.L0 + P4L0, t1 - 3 * z.L1 + k2.L1, t2 - 3 * z.L2 + k2.L2,
             t3 - 3 * z.L3 + k2.L3 + P4L3, t4 - 3 * z.L4 + k2.L4 + P4L4);

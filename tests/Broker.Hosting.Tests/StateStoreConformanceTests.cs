@@ -242,8 +242,7 @@ public sealed class SqliteFileStateStoreTests : StateStoreConformanceTests
     [Fact]
     public async Task Values_SurviveANewStoreOnTheSameFile()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"broker-state-{Guid.NewGuid():N}.db");
-        try
+        await WithDatabaseFileAsync(async path =>
         {
             using (var first = new SqliteStateStore(SqliteStateStore.FileConnectionString(path)))
             {
@@ -253,19 +252,13 @@ public sealed class SqliteFileStateStoreTests : StateStoreConformanceTests
             var entry = await second.GetAsync<int>("persisted");
             Assert.Equal(42, entry.Value);
             Assert.True(await second.TrySaveAsync("persisted", 43, entry.ETag));
-        }
-        finally
-        {
-            SqliteConnection.ClearAllPools();
-            foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(path + suffix);
-        }
+        });
     }
 
     [Fact]
     public async Task Values_StoredAsTextByEarlierVersions_AreReadAndOverwritten()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"broker-state-{Guid.NewGuid():N}.db");
-        try
+        await WithDatabaseFileAsync(async path =>
         {
             using (var first = new SqliteStateStore(SqliteStateStore.FileConnectionString(path)))
             {
@@ -287,19 +280,13 @@ public sealed class SqliteFileStateStoreTests : StateStoreConformanceTests
             Assert.Equal(new Sample("café ✓", 7), entry.Value);
             Assert.True(await second.TrySaveAsync("old", entry.Value! with { Count = 8 }, entry.ETag));
             Assert.Equal(new Sample("café ✓", 8), (await second.GetAsync<Sample>("old")).Value);
-        }
-        finally
-        {
-            SqliteConnection.ClearAllPools();
-            foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(path + suffix);
-        }
+        });
     }
 
     [Fact]
     public async Task GetAsync_ManyConcurrentReads_EachSeesItsValue_ThenDisposedStoreRefuses()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"broker-state-{Guid.NewGuid():N}.db");
-        try
+        await WithDatabaseFileAsync(async path =>
         {
             var store = new SqliteStateStore(SqliteStateStore.FileConnectionString(path));
             for (var i = 0; i < 40; i++)
@@ -311,6 +298,18 @@ public sealed class SqliteFileStateStoreTests : StateStoreConformanceTests
             Assert.Equal(Enumerable.Range(0, 400).Select(i => i % 40), values);
             store.Dispose();
             await Assert.ThrowsAsync<ObjectDisposedException>(() => store.GetAsync<int>("k1"));
+        });
+    }
+
+    private sealed record Sample(string Name, int Count);
+
+    /// <summary>Runs <paramref name="test"/> with a fresh database file path, then deletes the file and its WAL files.</summary>
+    private static async Task WithDatabaseFileAsync(Func<string, Task> test)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"broker-state-{Guid.NewGuid():N}.db");
+        try
+        {
+            await test(path);
         }
         finally
         {
@@ -318,8 +317,6 @@ public sealed class SqliteFileStateStoreTests : StateStoreConformanceTests
             foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(path + suffix);
         }
     }
-
-    private sealed record Sample(string Name, int Count);
 }
 
 public sealed class SqliteInMemoryStateStoreTests : StateStoreConformanceTests
