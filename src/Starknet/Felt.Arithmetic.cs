@@ -80,21 +80,16 @@ public readonly partial struct Felt
         return InverseOrZero();
     }
 
-    /// <summary>a^(p−2): the inverse for non-zero values and zero for zero, with no branch on the value.</summary>
+    /// <summary>
+    /// The inverse for non-zero values and zero for zero, in constant time: the safegcd of
+    /// <see cref="Curve.ConstantTimeInverse"/> (no branch or memory index on the value).
+    /// </summary>
     internal Felt InverseOrZero()
     {
-        // p − 2 = (2^59 + 2^4)·2^192 + (2^192 − 1): the top bits, then 192 ones taken 8 at a time.
-        var x = this;
-        var x2 = x.Square() * x;                 // x^(2^2 − 1)
-        var x4 = x2.SquareTimes(2) * x2;         // x^(2^4 − 1)
-        var x8 = x4.SquareTimes(4) * x4;         // x^(2^8 − 1)
-        var acc = x.SquareTimes(55) * x;         // x^(2^55 + 1)
-        acc = acc.SquareTimes(4);                // x^(2^59 + 2^4)
-        for (var i = 0; i < 24; i++)
-        {
-            acc = acc.SquareTimes(8) * x8;
-        }
-        return acc;
+        // Montgomery limbs m = x·R: the integer inverse x⁻¹·R⁻¹ read as Montgomery limbs stands for x⁻¹·R⁻², and a
+        // Montgomery product with the value R² gives x⁻¹ (as in VarTimeInverse.Invert).
+        Curve.ConstantTimeInverse.InvertInteger(Curve.VarTimeInverse.FieldPrime, M0, M1, M2, M3, out var r0, out var r1, out var r2, out var r3);
+        return new Felt(r0, r1, r2, r3, true) * Curve.VarTimeInverse.s_montgomeryFix;
     }
 
     /// <summary>This element squared <paramref name="count"/> times (x^(2^count)).</summary>

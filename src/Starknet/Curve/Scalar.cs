@@ -146,29 +146,13 @@ internal readonly struct Scalar : IEquatable<Scalar>
     internal Scalar Square() => this * this;
 
     /// <summary>
-    /// a^(n−2): the inverse for non-zero values and zero for zero (Fermat; n is prime). The exponent is public and
-    /// fixed, so the sequence of operations does not depend on the value (constant time).
+    /// The inverse for non-zero values and zero for zero, in constant time: the safegcd of
+    /// <see cref="ConstantTimeInverse"/>, with no branch or memory index on the value (the signing nonce k passes here).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal Scalar Inverse()
     {
-        // Fixed 4-bit windows over n − 2, most significant first.
-        Span<Scalar> powers = stackalloc Scalar[16];
-        powers[0] = One;
-        powers[1] = this;
-        for (var i = 2; i < 16; i++)
-        {
-            powers[i] = powers[i - 1] * this;
-        }
-        ReadOnlySpan<ulong> e = [N0 - 2, N1, N2, N3];
-        var acc = One;
-        for (var window = 63; window >= 0; window--)
-        {
-            acc = acc.Square().Square().Square().Square();
-            var digit = (int)((e[window >> 4] >> ((window & 15) * 4)) & 0xF);
-            acc *= powers[digit]; // index depends only on the public exponent
-        }
-        return acc;
+        ConstantTimeInverse.InvertInteger(Curve.VarTimeInverse.CurveOrder, _m0, _m1, _m2, _m3, out var r0, out var r1, out var r2, out var r3);
+        return new Scalar(r0, r1, r2, r3) * s_montgomeryFix;
     }
 
     /// <summary>

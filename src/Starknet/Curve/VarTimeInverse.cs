@@ -33,7 +33,7 @@ internal static class VarTimeInverse
 
     // The element whose Montgomery form is R³ mod p (value R² mod p): multiplying a raw inverse by it re-enters
     // Montgomery form (see Invert).
-    private static readonly Felt s_montgomeryFix = Felt.FromBigInteger(BigInteger.ModPow(2, 512, Felt.Modulus));
+    internal static readonly Felt s_montgomeryFix = Felt.FromBigInteger(BigInteger.ModPow(2, 512, Felt.Modulus));
 
     /// <summary>x⁻¹ for non-zero x; throws for zero like <see cref="Felt.Inverse"/>.</summary>
     internal static Felt Invert(in Felt x)
@@ -169,7 +169,7 @@ internal static class VarTimeInverse
     /// stay in (−2m, m).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void UpdateDe(in OddModulus m, ref long d0, ref long d1, ref long d2, ref long d3, ref long d4,
+    internal static void UpdateDe(in OddModulus m, ref long d0, ref long d1, ref long d2, ref long d3, ref long d4,
         ref long e0, ref long e1, ref long e2, ref long e3, ref long e4, long u, long v, long q, long r)
     {
         var sd = d4 >> 63;
@@ -215,9 +215,13 @@ internal static class VarTimeInverse
         return limb;
     }
 
-    /// <summary>[f, g] = [u v; q r]·[f, g] / 2^62 over the first len limbs (the division is exact).</summary>
+    /// <summary>
+    /// [f, g] = [u v; q r]·[f, g] / 2^62 over the first len limbs (the division is exact). Its operations depend on len
+    /// only, and <see cref="UpdateDe"/>'s and <see cref="Normalize"/>'s on nothing, so <see cref="ConstantTimeInverse"/>
+    /// shares them with len 5.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void UpdateFg(int len, Span<long> f, Span<long> g, long u, long v, long q, long r)
+    internal static void UpdateFg(int len, Span<long> f, Span<long> g, long u, long v, long q, long r)
     {
         var fi = f[0];
         var gi = g[0];
@@ -243,7 +247,7 @@ internal static class VarTimeInverse
     }
 
     /// <summary>Maps d in (−2m, m) to [0, m), negated first when <paramref name="sign"/> is negative.</summary>
-    private static void Normalize(in OddModulus m, ref long r0, ref long r1, ref long r2, ref long r3, ref long r4, long sign)
+    internal static void Normalize(in OddModulus m, ref long r0, ref long r1, ref long r2, ref long r3, ref long r4, long sign)
     {
         var condAdd = r4 >> 63;
         r0 += m.L0 & condAdd; r1 += m.L1 & condAdd; r2 += m.L2 & condAdd; r3 += m.L3 & condAdd; r4 += m.L4 & condAdd;
