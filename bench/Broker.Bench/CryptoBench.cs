@@ -69,6 +69,7 @@ internal static class CryptoBench
                 s_sink = x;
             }),
             new("felt inverse", i => s_sink = (a + (ulong)i).Inverse()),
+            new("felt inverse (variable time)", i => s_sink = Starknet.Curve.VarTimeInverse.Invert(a + (ulong)i)),
             new("felt parse (0x hex, 64 digits)", i => s_sink = Felt.Parse(hexes[i & 15])),
             new("felt format (0x hex)", i => s_sink = a.TryFormat(chars, out var n, default, null) ? (ulong)(n + i) : Felt.Zero),
             new("poseidon H2", i => s_sink = Poseidon.Hash(a, (ulong)i)),
