@@ -69,7 +69,6 @@ public sealed partial record AllowedMethod
         return leaf;
     }
 
-
     // starknet.js prepareSelector treats exactly this pattern as a selector value.
     [GeneratedRegex("^0[xX][0-9a-fA-F]*$", RegexOptions.CultureInvariant)]
     private static partial Regex HexSelector();

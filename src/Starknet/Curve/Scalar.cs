@@ -23,7 +23,7 @@ internal readonly struct Scalar : IEquatable<Scalar>
     /// <summary>The curve order n.</summary>
     internal static readonly BigInteger Order = BigInteger.Parse("0800000000000010ffffffffffffffffb781126dcae7b2321e66a241adc64d2f", System.Globalization.NumberStyles.HexNumber);
 
-    // The scalar whose value is R² mod n (see InverseVarTime).
+    // The scalar whose value is R² mod n: it brings a raw integer inverse back into Montgomery form (see Inverse).
     private static readonly Scalar s_montgomeryFix = FromBigInteger(BigInteger.ModPow(2, 512, Order));
 
     // Montgomery-form limbs: value·2^256 mod n.
@@ -151,19 +151,19 @@ internal readonly struct Scalar : IEquatable<Scalar>
     /// </summary>
     internal Scalar Inverse()
     {
+        // The limbs hold m = x·R mod n; the integer inverse m⁻¹ = x⁻¹·R⁻¹ read as Montgomery limbs stands for x⁻¹·R⁻², and
+        // a Montgomery product with the value R² gives x⁻¹.
         ConstantTimeInverse.InvertInteger(Curve.VarTimeInverse.CurveOrder, _m0, _m1, _m2, _m3, out var r0, out var r1, out var r2, out var r3);
         return new Scalar(r0, r1, r2, r3) * s_montgomeryFix;
     }
 
     /// <summary>
     /// The inverse like <see cref="Inverse"/> (zero for zero), by the variable-time safegcd of
-    /// <see cref="Curve.VarTimeInverse"/>, several times faster. Its running time depends on the value: only for public
+    /// <see cref="Curve.VarTimeInverse"/>, a little faster. Its running time depends on the value: only for public
     /// scalars, such as a signature's s; never for a nonce or a private key.
     /// </summary>
     internal Scalar InverseVarTime()
     {
-        // The limbs hold m = x·R mod n; the integer inverse m⁻¹ = x⁻¹·R⁻¹ read as Montgomery limbs stands for x⁻¹·R⁻², and
-        // a Montgomery product with the value R² gives x⁻¹.
         Curve.VarTimeInverse.InvertInteger(Curve.VarTimeInverse.CurveOrder, _m0, _m1, _m2, _m3, out var r0, out var r1, out var r2, out var r3);
         return new Scalar(r0, r1, r2, r3) * s_montgomeryFix;
     }
