@@ -404,10 +404,10 @@ public class CurveTests
     [Fact]
     public void FixedBaseTable_Entries_AreMultiplesOfTheBase()
     {
-        var table = GeneratorTables.ConstantTime;
-        foreach (var (window, digit) in new[] { (0, 1), (0, 15), (1, 1), (7, 9), (62, 15) })
+        var table = GeneratorTables.ConstantTime; // signed 5-bit windows: digits 1..16
+        foreach (var (window, digit) in new[] { (0, 1), (0, 16), (1, 1), (7, 9), (50, 16) })
         {
-            var k = new BigInteger(digit) << (4 * window);
+            var k = new BigInteger(digit) << (5 * window);
             Assert.Equal(CurveOracle.Multiply(k, CurveOracle.G), CurveOracle.ToOracle(table.Entry(window, digit)));
         }
         var wide = GeneratorTables.Public; // signed 9-bit windows: digits 1..256
@@ -434,6 +434,9 @@ public class CurveTests
                 1 => N - 1,
                 2 => (BigInteger.One << 252) - 1,
                 3 => CurveOracle.Hex("0x0fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff") ^ 0x5555,
+                // Every 5-bit window 17 (0b10001) or 16: signed recoding carries out of every window, or of none.
+                4 => Enumerable.Range(0, 50).Aggregate(BigInteger.Zero, (acc, w) => acc | (new BigInteger(17) << (5 * w))),
+                5 => Enumerable.Range(0, 50).Aggregate(BigInteger.Zero, (acc, w) => acc | (new BigInteger(16) << (5 * w))),
                 _ => CurveOracle.RandomBelow(random, BigInteger.One << 252),
             };
             var s = Scalar.FromBigInteger(k);
@@ -450,6 +453,8 @@ public class CurveTests
                 var acc = JacobianPoint.Infinity;
                 table.AddMultipleVarTime(ref acc, l0, l1, l2, l3);
                 Assert.Equal(expected, CurveOracle.ToOracle(acc));
+                // The constant-time path (masked selection, masked recoding for the signed tables) gives the same point.
+                Assert.Equal(expected, CurveOracle.ToOracle(table.MultiplyConstantTime(l0, l1, l2, l3)));
             }
         }
     }

@@ -20,7 +20,7 @@ internal sealed class FixedBaseTable
     /// <param name="windowBits">Digit width w, 2 to 16.</param>
     /// <param name="windows">How many windows. Unsigned: scalars up to w·windows bits. Signed: up to
     /// w·windows − 1 bits (recoding may carry into the window above the top bit).</param>
-    /// <param name="signed">Whether digits are signed (variable-time use only).</param>
+    /// <param name="signed">Whether digits are signed.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal FixedBaseTable(in AffinePoint basePoint, int windowBits, int windows, bool signed = false)
     {
@@ -112,23 +112,33 @@ internal sealed class FixedBaseTable
     }
 
     /// <summary>
-    /// k·P for a secret k given as little-endian limbs (unsigned tables; bits above w·windows are ignored). Constant
-    /// time: every window reads every entry and mask-selects the wanted one, and the complete RCB mixed addition runs
-    /// for every window, its result discarded by mask when the digit is zero. No branch or memory index depends on k.
+    /// k·P for a secret k given as little-endian limbs (bits above the table's width are ignored; a signed table needs
+    /// k below 2^(w·windows − 1)). Constant time: every window reads every entry and mask-selects the wanted one, and the
+    /// complete RCB mixed addition runs for every window, its result discarded by mask when the digit is zero. With a
+    /// signed table the digits are recoded into (−2^(w−1), 2^(w−1)] by masks and a negative one negates the selected
+    /// y by mask. No branch or memory index depends on k.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal ProjectivePoint MultiplyConstantTime(ulong l0, ulong l1, ulong l2, ulong l3)
     {
-        if (_signed)
-        {
-            throw new InvalidOperationException("Constant-time multiplication needs an unsigned table.");
-        }
         ReadOnlySpan<ulong> limbs = [l0, l1, l2, l3];
         var entries = _entries.AsSpan();
         var acc = ProjectivePoint.Identity;
+        var half = 1UL << (_windowBits - 1);
+        var carry = 0UL;
         for (var i = 0; i < _windows; i++)
         {
             var digit = Bits(limbs, i * _windowBits, _windowBits); // public position, secret value
+            var negative = 0UL;
+            if (_signed) // public: the table's kind
+            {
+                // digit + carry in [0, 2^w]; above half it becomes digit + carry − 2^w (negative) and carries 1.
+                digit += carry;
+                carry = (half - digit) >> 63;
+                digit -= carry << _windowBits;
+                negative = (ulong)((long)digit >> 63);
+                digit = (digit ^ negative) - negative; // |digit|, in [0, half]
+            }
             var window = entries.Slice(i * _perWindow, _perWindow);
             var x = window[0].X;
             var y = window[0].Y;
@@ -138,6 +148,7 @@ internal sealed class FixedBaseTable
                 x = Felt.ConditionalSelect(mask, window[j].X, x);
                 y = Felt.ConditionalSelect(mask, window[j].Y, y);
             }
+            y = Felt.ConditionalSelect(negative, -y, y);
             var sum = ProjectivePoint.AddMixed(acc, new AffinePoint(x, y));
             acc = ProjectivePoint.ConditionalSelect(EqualMask(digit, 0), acc, sum);
         }

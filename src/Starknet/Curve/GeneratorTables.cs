@@ -1,16 +1,16 @@
 namespace Starknet.Curve;
 
 /// <summary>
-/// Lazily built fixed-base tables for the generator G. The 4-bit table (63 windows × 15 entries, about 60 KB) serves
-/// secret scalars with constant-time selection; the signed 9-bit table (29 windows × 256 entries, about 470 KB) serves
+/// Lazily built fixed-base tables for the generator G. The signed 5-bit table (51 windows × 16 entries, about 52 KB)
+/// serves secret scalars with constant-time selection and recoding (51 additions where unsigned 4-bit windows took 63); the signed 9-bit table (29 windows × 256 entries, about 470 KB) serves
 /// public scalars during verification, where fewer additions matter more than memory.
 /// </summary>
 internal static class GeneratorTables
 {
-    private static readonly Lazy<FixedBaseTable> s_constantTime = new(() => new FixedBaseTable(StarkCurve.Generator, 4, 63));
+    private static readonly Lazy<FixedBaseTable> s_constantTime = new(() => new FixedBaseTable(StarkCurve.Generator, 5, 51, signed: true));
     private static readonly Lazy<FixedBaseTable> s_public = new(() => new FixedBaseTable(StarkCurve.Generator, 9, 29, signed: true));
 
-    /// <summary>The 4-bit table covering 252-bit scalars (n &lt; 2^252).</summary>
+    /// <summary>The signed 5-bit table covering scalars below 2^254 (n &lt; 2^252).</summary>
     internal static FixedBaseTable ConstantTime => s_constantTime.Value;
 
     /// <summary>The signed 9-bit table covering scalars below 2^260.</summary>
