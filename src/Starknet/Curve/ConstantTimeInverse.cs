@@ -11,8 +11,6 @@ namespace Starknet.Curve;
 /// </summary>
 internal static class ConstantTimeInverse
 {
-    private const ulong M62 = ulong.MaxValue >> 2;
-
     /// <summary>
     /// The inverse modulo <paramref name="m"/> of the integer a &lt; m (little-endian 64-bit limbs), zero for zero; the
     /// result in [0, m).
@@ -25,14 +23,8 @@ internal static class ConstantTimeInverse
         long d0 = 0, d1 = 0, d2 = 0, d3 = 0, d4 = 0;
         long e0 = 1, e1 = 0, e2 = 0, e3 = 0, e4 = 0;
         Span<long> f = [m.L0, m.L1, m.L2, m.L3, m.L4];
-        Span<long> g =
-        [
-            (long)(a0 & M62),
-            (long)(((a0 >> 62) | (a1 << 2)) & M62),
-            (long)(((a1 >> 60) | (a2 << 4)) & M62),
-            (long)(((a2 >> 58) | (a3 << 6)) & M62),
-            (long)(a3 >> 56),
-        ];
+        Span<long> g = stackalloc long[5];
+        VarTimeInverse.Split62(a0, a1, a2, a3, g);
         long zeta = -1;
         for (var i = 0; i < 10; i++)
         {
@@ -42,10 +34,7 @@ internal static class ConstantTimeInverse
         }
         // g is now 0 and f = ±1 (for a non-zero input), so d = ±a⁻¹ in (−2m, m): normalise with the sign of f.
         VarTimeInverse.Normalize(m, ref d0, ref d1, ref d2, ref d3, ref d4, f[4]);
-        r0 = (ulong)d0 | ((ulong)d1 << 62);
-        r1 = ((ulong)d1 >> 2) | ((ulong)d2 << 60);
-        r2 = ((ulong)d2 >> 4) | ((ulong)d3 << 58);
-        r3 = ((ulong)d3 >> 6) | ((ulong)d4 << 56);
+        VarTimeInverse.Join62(d0, d1, d2, d3, d4, out r0, out r1, out r2, out r3);
     }
 
     /// <summary>

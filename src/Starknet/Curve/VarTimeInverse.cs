@@ -60,14 +60,8 @@ internal static class VarTimeInverse
         long d0 = 0, d1 = 0, d2 = 0, d3 = 0, d4 = 0;
         long e0 = 1, e1 = 0, e2 = 0, e3 = 0, e4 = 0;
         Span<long> f = [m.L0, m.L1, m.L2, m.L3, m.L4];
-        Span<long> g =
-        [
-            (long)(a0 & M62),
-            (long)(((a0 >> 62) | (a1 << 2)) & M62),
-            (long)(((a1 >> 60) | (a2 << 4)) & M62),
-            (long)(((a2 >> 58) | (a3 << 6)) & M62),
-            (long)(a3 >> 56),
-        ];
+        Span<long> g = stackalloc long[5];
+        Split62(a0, a1, a2, a3, g);
         var len = 5;
         long eta = -1;
         while (true)
@@ -102,6 +96,22 @@ internal static class VarTimeInverse
         }
         // Now f = ±1 and d = ±a⁻¹ in (−2m, m): normalise to [0, m) with the sign of f.
         Normalize(m, ref d0, ref d1, ref d2, ref d3, ref d4, f[len - 1]);
+        Join62(d0, d1, d2, d3, d4, out r0, out r1, out r2, out r3);
+    }
+
+    /// <summary>A 256-bit value (little-endian 64-bit limbs) as five signed 62-bit limbs (the top one holds 8 bits).</summary>
+    internal static void Split62(ulong a0, ulong a1, ulong a2, ulong a3, Span<long> limbs)
+    {
+        limbs[0] = (long)(a0 & M62);
+        limbs[1] = (long)(((a0 >> 62) | (a1 << 2)) & M62);
+        limbs[2] = (long)(((a1 >> 60) | (a2 << 4)) & M62);
+        limbs[3] = (long)(((a2 >> 58) | (a3 << 6)) & M62);
+        limbs[4] = (long)(a3 >> 56);
+    }
+
+    /// <summary>Normalized 62-bit limbs (each in [0, 2^62), the value below 2^256) back to four 64-bit limbs.</summary>
+    internal static void Join62(long d0, long d1, long d2, long d3, long d4, out ulong r0, out ulong r1, out ulong r2, out ulong r3)
+    {
         r0 = (ulong)d0 | ((ulong)d1 << 62);
         r1 = ((ulong)d1 >> 2) | ((ulong)d2 << 60);
         r2 = ((ulong)d2 >> 4) | ((ulong)d3 << 58);
