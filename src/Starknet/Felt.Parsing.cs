@@ -97,19 +97,16 @@ public readonly partial struct Felt : ISpanFormattable
             error = $"'{digits[bad]}' is not a hex digit";
             return false;
         }
-        Span<ulong> limbs =
-        [
-            System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(bytes[24..]),
-            System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(bytes[16..]),
-            System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(bytes[8..]),
-            System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(bytes),
-        ];
-        if (!IsBelowModulus(limbs[0], limbs[1], limbs[2], limbs[3]))
+        var l0 = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(bytes[24..]);
+        var l1 = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(bytes[16..]);
+        var l2 = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(bytes[8..]);
+        var l3 = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(bytes);
+        if (!IsBelowModulus(l0, l1, l2, l3))
         {
             error = "the value is not below p";
             return false;
         }
-        felt = FromCanonicalUnchecked(limbs[0], limbs[1], limbs[2], limbs[3]);
+        felt = FromCanonicalUnchecked(l0, l1, l2, l3);
         error = "";
         return true;
     }

@@ -6,9 +6,9 @@ namespace Starknet.Devnet.Execution;
 /// <summary>
 /// The SNIP-12 hashes the Argent account computes for every outside execution, memoized per <see cref="DevnetState"/>
 /// by content: the session hash (the same for every transaction of a session), the outside-execution message hash
-/// (a fee estimate and its submission run the same outside executions) and the session message <c>m</c> over it. Keys are the full values hashed (chain,
-/// account, the struct with every call and calldata felt), compared in full, so a hit is exactly the value that would be
-/// computed again. Bounded (two generations each).
+/// (a fee estimate and its submission run the same outside executions) and the session message <c>m</c> over it. Keys
+/// are the full values hashed (chain, account, the struct with every call and calldata felt), compared in full, so a
+/// hit is exactly the value that would be computed again. Bounded (two generations each).
 /// </summary>
 internal sealed class MessageHashMemo
 {

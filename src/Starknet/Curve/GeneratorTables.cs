@@ -2,8 +2,9 @@ namespace Starknet.Curve;
 
 /// <summary>
 /// Lazily built fixed-base tables for the generator G. The signed 5-bit table (51 windows × 16 entries, about 52 KB)
-/// serves secret scalars with constant-time selection and recoding (51 additions where unsigned 4-bit windows took 63); the signed 9-bit table (29 windows × 256 entries, about 470 KB) serves
-/// public scalars during verification, where fewer additions matter more than memory.
+/// serves secret scalars with constant-time selection and recoding (51 additions where unsigned 4-bit windows took 63);
+/// the signed 9-bit table (29 windows × 256 entries, about 470 KB) serves public scalars during verification, where
+/// fewer additions matter more than memory.
 /// </summary>
 internal static class GeneratorTables
 {
