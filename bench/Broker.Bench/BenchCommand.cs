@@ -9,7 +9,8 @@ internal static class BenchCommand
 {
     private const string Usage = """
         usage: Broker.Bench crypto [--seconds N] [--json FILE] [--filter SUBSTRING]
-               Broker.Bench pipeline [--sessions S] [--tx N] [--concurrency C] [--relayers R] [--synchronous full|normal] [--warmup SECONDS] [--json FILE] [--alloc-types]
+               Broker.Bench pipeline [--sessions S] [--tx N] [--concurrency C] [--relayers R] [--synchronous full|normal] [--authorization cached|full]
+                                [--warmup SECONDS] [--json FILE] [--alloc-types]
           crypto     one-thread figures for the Starknet primitives and the session protocol (ops/s, µs/op)
           --seconds  measuring time per operation (default 2; a warm-up of a quarter of it comes first)
           --json     also write {"ops":[{"name":..,"ops_per_s":..,"us_per_op":..}]} to FILE
@@ -21,6 +22,8 @@ internal static class BenchCommand
           --concurrency  concurrent outside-execution workers (default 16; account-paid: at most one per session)
           --relayers relayer accounts in TxRelayer's pool (default 4)
           --synchronous  the services' SQLite durability, State:Sqlite:Synchronous (default full, the product default)
+          --authorization  cached (default): sessions registered with authorization caching (account 0.5.0), so tokens
+                     leave the authorization out once the account has cached it; full: every token carries it
           --warmup   seconds of traffic before measuring, for the JIT to settle (default 20)
           --json     also write {"paths":[{"name":..,"tx":..,"tx_per_s":..,"p50_ms":..,"p99_ms":..,"cpu_ms_per_tx":..,"alloc_kb_per_tx":..,"gc_pause_percent":..}]} to FILE
                      (cpu and alloc: the whole process's CPU time and allocations per transaction: client, three services and devnet;
@@ -43,6 +46,7 @@ internal static class BenchCommand
         string? json = null;
         string? filter = null;
         var allocationTypes = false;
+        var cacheAuthorization = true;
         int sessions = 4, transactions = 400, concurrency = 16, relayers = 4;
         for (var i = 1; i < args.Length; i++)
         {
@@ -78,6 +82,9 @@ internal static class BenchCommand
                     synchronous = level;
                     i++;
                     break;
+                case "--authorization" when i + 1 < args.Length && args[i + 1] is "cached" or "full":
+                    cacheAuthorization = args[++i] == "cached";
+                    break;
                 case "--relayers" when TryPositive(args, i, out var n):
                     relayers = n;
                     i++;
@@ -95,7 +102,7 @@ internal static class BenchCommand
 
         if (args[0] == "pipeline")
         {
-            return PipelineBench.RunAsync(sessions, transactions, concurrency, relayers, warmup, synchronous, json, allocationTypes).GetAwaiter().GetResult();
+            return PipelineBench.RunAsync(sessions, transactions, concurrency, relayers, warmup, synchronous, cacheAuthorization, json, allocationTypes).GetAwaiter().GetResult();
         }
 
         IReadOnlyList<BenchOp> ops = args[0] switch

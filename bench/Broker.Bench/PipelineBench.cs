@@ -22,12 +22,14 @@ internal static class PipelineBench
 
     /// <param name="relayerAccounts">Relayer accounts in the pool (each has its own nonce sequence).</param>
     /// <param name="synchronous">The hosts' <c>State:Sqlite:Synchronous</c> (the product default is Full).</param>
+    /// <param name="cacheAuthorization">Register the sessions with authorization caching (account 0.5.0, spec §13.5).</param>
     /// <param name="allocationTypes">Also print the types the outside-execution run allocates most (sampled).</param>
     public static async Task<int> RunAsync(int sessions, int transactions, int concurrency, int relayerAccounts, double warmupSeconds,
-        Broker.Hosting.State.Sqlite.SqliteSynchronous synchronous, string? json, bool allocationTypes = false)
+        Broker.Hosting.State.Sqlite.SqliteSynchronous synchronous, bool cacheAuthorization, string? json, bool allocationTypes = false)
     {
         Console.WriteLine($"suite pipeline: {Environment.ProcessorCount} cores, {sessions} sessions on {sessions} Argent accounts, {transactions} tx per path, " +
-            $"concurrency {concurrency}, {relayerAccounts} relayer accounts, devnet stand-in with instant blocks, SQLite synchronous {synchronous}, warm-up {warmupSeconds:F0} s");
+            $"concurrency {concurrency}, {relayerAccounts} relayer accounts, devnet stand-in with instant blocks, SQLite synchronous {synchronous}, " +
+            $"authorization {(cacheAuthorization ? "cached" : "full")}, warm-up {warmupSeconds:F0} s");
         using var batches = new BatchCounter();
         await using var stack = await LocalStack.StartAsync(new LocalStackOptions { ArgentAccounts = sessions, RelayerAccounts = relayerAccounts, StateSynchronous = synchronous });
         var players = new List<(SessionKey Key, RegisteredSession Session)>();
@@ -38,7 +40,7 @@ internal static class PipelineBench
                 [new AllowedMethod(stack.GameContract, "move"), new AllowedMethod(stack.GameContract, "attack"), new AllowedMethod(stack.GameContract, "craft_item")],
                 new SessionMetadata(LocalStack.ProjectId, [new SessionTxFee(stack.FeeToken, BigInteger.Parse("1000000000000000000000", CultureInfo.InvariantCulture))]));
             var prepared = await stack.Broker.PrepareAsync(specification);
-            var registered = await stack.Broker.RegisterAsync(prepared, account.OwnerPublicKey, Ecdsa.Sign(account.OwnerPrivateKey!.Value, prepared.SessionHash));
+            var registered = await stack.Broker.RegisterAsync(prepared, account.OwnerPublicKey, Ecdsa.Sign(account.OwnerPrivateKey!.Value, prepared.SessionHash), cacheAuthorization);
             players.Add((key, registered));
         }
         Console.WriteLine($"registered {players.Count} sessions");
@@ -53,6 +55,20 @@ internal static class PipelineBench
         {
             await OutsideAsync(stack, players, 200, concurrency, "warmup");
             await AccountPaidAsync(stack, players, 2 * players.Count, players.Count);
+        }
+
+        if (cacheAuthorization)
+        {
+            // What the warm-up left on-chain: whether each account now holds its session's authorization in its cache.
+            var cached = 0;
+            foreach (var (account, (_, session)) in stack.Genesis.ArgentAccounts.Zip(players))
+            {
+                var answer = await stack.Rpc.CallAsync(new Starknet.Rpc.FunctionCall(account.Address, SessionRevocation.IsSessionAuthorizationCachedSelector,
+                    SessionRevocation.IsSessionAuthorizationCachedCalldata(session.SessionHash, session.CacheOwnerGuid, SignerGuid.Starknet(session.GuardianPublicKey))),
+                    Starknet.Rpc.BlockId.Latest);
+                cached += answer.Count == 1 && answer[0] == Felt.One ? 1 : 0;
+            }
+            Console.WriteLine($"authorization cached on-chain for {cached}/{players.Count} sessions after the warm-up");
         }
 
         batches.TakeMean();

@@ -110,7 +110,29 @@ public sealed class BrokerClient
     /// <exception cref="PolicyViolationException">The guardian's registration policy refused the session.</exception>
     /// <exception cref="SessionRevokedException">The session was revoked before.</exception>
     /// <exception cref="BrokerProtocolException">The answer does not match the session or does not verify.</exception>
-    public async Task<RegisteredSession> RegisterAsync(SessionSpecification specification, Felt ownerPublicKey, StarkSignature ownerSignature, CancellationToken cancellationToken = default)
+    public Task<RegisteredSession> RegisterAsync(SessionSpecification specification, Felt ownerPublicKey, StarkSignature ownerSignature, CancellationToken cancellationToken = default) =>
+        RegisterAsync(specification, ownerPublicKey, ownerSignature, cacheAuthorization: false, cancellationToken);
+
+    /// <summary>
+    /// Registers a session as <see cref="RegisterAsync(SessionSpecification, Felt, StarkSignature, CancellationToken)"/>
+    /// does, choosing whether the account caches the session's authorization (Argent account 0.5.0 and later, spec
+    /// §13.5). With caching, every transaction signs <c>m</c> with the owner's GUID
+    /// (<see cref="RegisteredSession.CacheOwnerGuid"/>; this client does so), and once the account has cached the
+    /// authorization the broker leaves it out of the session token: 9 fewer calldata felts and two fewer signature
+    /// checks on-chain per transaction. Accounts up to 0.4.0 refuse such transactions. Registering a session again keeps
+    /// the choice made first; <see cref="RegisteredSession.CacheOwnerGuid"/> tells which it is.
+    /// </summary>
+    /// <param name="specification">The session as prepared.</param>
+    /// <param name="ownerPublicKey">The owner's stark key.</param>
+    /// <param name="ownerSignature">The owner's signature over the session hash.</param>
+    /// <param name="cacheAuthorization">True to have the account cache the authorization.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="OwnerRejectedException">The signature does not verify, or the key is not an owner.</exception>
+    /// <exception cref="PolicyViolationException">The guardian's registration policy refused the session.</exception>
+    /// <exception cref="SessionRevokedException">The session was revoked before.</exception>
+    /// <exception cref="BrokerProtocolException">The answer does not match the session or does not verify.</exception>
+    public async Task<RegisteredSession> RegisterAsync(SessionSpecification specification, Felt ownerPublicKey, StarkSignature ownerSignature, bool cacheAuthorization,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(specification);
         var request = specification.ToSessionRequest();
@@ -119,12 +141,17 @@ public sealed class BrokerClient
             Session = ProtoMapping.ToProto(specification),
             OwnerPublicKey = ProtoMapping.Hex(ownerPublicKey),
             OwnerSignature = ProtoMapping.ToProto(ownerSignature),
+            CacheAuthorization = cacheAuthorization,
         }, Options(cancellationToken)).ResponseAsync).ConfigureAwait(false);
 
         var details = ProtoMapping.FromProto(response.Session);
         if (details.SessionHash != request.SessionHash)
         {
             throw new BrokerProtocolException($"The broker registered session {details.SessionHash}, not {request.SessionHash}.");
+        }
+        if (!details.CacheOwnerGuid.IsZero && details.CacheOwnerGuid != SignerGuid.Starknet(ownerPublicKey))
+        {
+            throw new BrokerProtocolException($"The broker's cache_owner_guid {details.CacheOwnerGuid} is neither 0 nor the owner's GUID.");
         }
         var guardian = ProtoMapping.ReadFelt(response.GuardianPublicKey, "guardian_public_key");
         var authorization = response.Authorization.Select((f, i) => ProtoMapping.ReadFelt(f, $"authorization[{i}]")).ToArray();
@@ -140,7 +167,19 @@ public sealed class BrokerClient
     public Task<RegisteredSession> RegisterAsync(PreparedSession prepared, Felt ownerPublicKey, StarkSignature ownerSignature, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(prepared);
-        return RegisterAsync(prepared.Specification, ownerPublicKey, ownerSignature, cancellationToken);
+        return RegisterAsync(prepared.Specification, ownerPublicKey, ownerSignature, cacheAuthorization: false, cancellationToken);
+    }
+
+    /// <summary>Registers a prepared session, choosing authorization caching; see <see cref="RegisterAsync(SessionSpecification, Felt, StarkSignature, bool, CancellationToken)"/>.</summary>
+    /// <param name="prepared">The prepared session.</param>
+    /// <param name="ownerPublicKey">The owner's stark key.</param>
+    /// <param name="ownerSignature">The owner's signature over <see cref="PreparedSession.SessionHash"/>.</param>
+    /// <param name="cacheAuthorization">True to have the account cache the authorization (account 0.5.0 and later).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public Task<RegisteredSession> RegisterAsync(PreparedSession prepared, Felt ownerPublicKey, StarkSignature ownerSignature, bool cacheAuthorization, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(prepared);
+        return RegisterAsync(prepared.Specification, ownerPublicKey, ownerSignature, cacheAuthorization, cancellationToken);
     }
 
     /// <summary>One session by hash.</summary>
@@ -240,7 +279,7 @@ public sealed class BrokerClient
         session.Request.AllowedMethodsTree.GetProofs(execution.Calls);
         var spec = session.Details.Specification;
         var executionHash = execution.MessageHash(spec.ChainId, spec.AccountAddress);
-        var signature = key.SignTransaction(executionHash, session.SessionHash);
+        var signature = key.SignTransaction(executionHash, session.SessionHash, session.CacheOwnerGuid);
         var fields = new Proto.OutsideExecutionFields
         {
             Caller = ProtoMapping.Hex(execution.Caller),
@@ -306,7 +345,7 @@ public sealed class BrokerClient
         {
             throw new BrokerProtocolException("The broker's transaction hash differs from the one computed locally.");
         }
-        return new PreparedInvoke(calls, transaction, hash, SessionMessage.Hash(hash, session.SessionHash, Felt.Zero),
+        return new PreparedInvoke(calls, transaction, hash, SessionMessage.Hash(hash, session.SessionHash, session.CacheOwnerGuid),
             ReadAmount(response.EstimatedFee, "estimated_fee"), ReadAmount(response.MaxFee, "max_fee"));
     }
 
@@ -348,7 +387,7 @@ public sealed class BrokerClient
     {
         ArgumentNullException.ThrowIfNull(prepared);
         CheckKey(session, key);
-        var signature = key.SignTransaction(prepared.TransactionHash, session.SessionHash);
+        var signature = key.SignTransaction(prepared.TransactionHash, session.SessionHash, session.CacheOwnerGuid);
         var response = await ErrorMapping.CallAsync(() => _client.SubmitInvokeAsync(new SubmitInvokeRequest
         {
             RequestId = requestId,

@@ -51,6 +51,12 @@ public sealed record SessionDetails
 
     /// <summary>Session transactions the guardian cosigned.</summary>
     public ulong TransactionsCosigned { get; init; }
+
+    /// <summary>
+    /// The cache field of every transaction's message <c>m</c>: 0 without authorization caching, else the GUID of the
+    /// owner who authorized the session (account 0.5.0, spec §13.5).
+    /// </summary>
+    public Felt CacheOwnerGuid { get; init; }
 }
 
 /// <summary>One page of <see cref="BrokerClient.ListByAccountAsync"/> or <see cref="BrokerClient.ListByDappAsync"/>.</summary>
@@ -92,6 +98,12 @@ public sealed class RegisteredSession
 
     /// <summary>The guardian key that signed the authorization and must cosign every transaction.</summary>
     public Felt GuardianPublicKey { get; }
+
+    /// <summary>
+    /// The cache field the session key signs every transaction's <c>m</c> with: 0, or the owner's GUID for a session
+    /// registered with authorization caching (<see cref="SessionDetails.CacheOwnerGuid"/>).
+    /// </summary>
+    public Felt CacheOwnerGuid => Details.CacheOwnerGuid;
 
     /// <summary>
     /// Builds the transaction signature (spec §10) from the session key's and the guardian's signatures over <c>m</c>,

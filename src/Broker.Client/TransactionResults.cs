@@ -88,7 +88,7 @@ public sealed record TransactionResult
 /// <param name="Calls">The calls.</param>
 /// <param name="Transaction">The transaction (sender = the session's account).</param>
 /// <param name="TransactionHash">Its hash, recomputed locally and equal to the broker's.</param>
-/// <param name="MessageHash">m = Hm([TransactionHash, session_hash, 0]), what the session key signs.</param>
+/// <param name="MessageHash">m = Hm([TransactionHash, session_hash, cache_owner_guid]), what the session key signs.</param>
 /// <param name="EstimatedFee">The node's estimate, FRI.</param>
 /// <param name="MaxFee">The most the bounds allow, FRI (counted against the session's txFees by the guardian).</param>
 public sealed record PreparedInvoke(IReadOnlyList<SessionCall> Calls, InvokeTransactionV3 Transaction, Felt TransactionHash, Felt MessageHash, BigInteger EstimatedFee, BigInteger MaxFee);

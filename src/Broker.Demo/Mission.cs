@@ -104,8 +104,11 @@ public static class Mission
             var ownerSignature = await Step("signing the session as the owner (the demo stands in for the wallet)",
                 () => Task.FromResult(Ecdsa.Sign(account.OwnerPrivateKey!.Value, prepared.SessionHash)), _ => $"owner {Short(account.OwnerPublicKey)}");
 
+            // With authorization caching (the devnet's accounts are Argent 0.5.0): the first move's token carries the
+            // owner+guardian authorization and the account caches it; later tokens leave it out.
             var session = await Step("registering the session (guardian cosigns)",
-                () => broker.RegisterAsync(prepared, account.OwnerPublicKey, ownerSignature, cancellationToken), s => $"session {Short(s.SessionHash)}");
+                () => broker.RegisterAsync(prepared, account.OwnerPublicKey, ownerSignature, cacheAuthorization: true, cancellationToken),
+                s => $"session {Short(s.SessionHash)}, authorization cached on-chain after its first move");
             sessionHash = session.SessionHash.ToString();
 
             before = await MoveCountAsync(stack, account.Address, cancellationToken);

@@ -22,6 +22,13 @@ internal sealed record SessionBrokerOptions
     /// <summary>Time allowed for one call to the node, per attempt. Default 10 s.</summary>
     public TimeSpan NodeTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// For sessions registered with authorization caching: how often the broker asks the account whether it has cached
+    /// the authorization yet, while it does not know (<c>SessionBroker:AuthorizationCacheCheckInterval</c>). Asked only
+    /// when the session has a transaction. Default 2 s.
+    /// </summary>
+    public TimeSpan AuthorizationCacheCheckInterval { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>The on-chain revocation watcher.</summary>
     public RevocationWatcherOptions RevocationWatcher { get; init; } = new();
 }
@@ -61,6 +68,10 @@ internal sealed class SessionBrokerOptionsValidator : IValidateOptions<SessionBr
         if (options.NodeTimeout < TimeSpan.FromMilliseconds(10) || options.NodeTimeout > TimeSpan.FromMinutes(10))
         {
             failures.Add($"{SessionBrokerOptions.SectionName}:NodeTimeout must be between 10 ms and 10 minutes; it is {options.NodeTimeout}.");
+        }
+        if (options.AuthorizationCacheCheckInterval < TimeSpan.FromMilliseconds(10) || options.AuthorizationCacheCheckInterval > TimeSpan.FromHours(1))
+        {
+            failures.Add($"{SessionBrokerOptions.SectionName}:AuthorizationCacheCheckInterval must be between 10 ms and one hour; it is {options.AuthorizationCacheCheckInterval}.");
         }
         var watcher = options.RevocationWatcher;
         if (watcher is null)

@@ -298,6 +298,20 @@ public sealed class DevnetState
         }
     }
 
+    /// <summary>
+    /// The calldata and signature of a transaction the devnet received, or null for an unknown hash: what
+    /// <c>starknet_getTransactionByHash</c> would show of them (for tests and diagnostics).
+    /// </summary>
+    public (IReadOnlyList<Felt> Calldata, IReadOnlyList<Felt> Signature)? GetTransactionInput(Felt transactionHash)
+    {
+        lock (_lock)
+        {
+            return _transactions.TryGetValue(transactionHash, out var record)
+                ? (record.Transaction.Calldata.ToArray(), record.Signature.ToArray())
+                : null;
+        }
+    }
+
     /// <summary>The calls the game contract at <paramref name="contract"/> recorded, oldest first (every game contract's when null).</summary>
     public IReadOnlyList<GameAction> GetGameActions(Felt? contract = null)
     {

@@ -83,6 +83,8 @@ internal static class ProtoMapping
         return new SessionDetails
         {
             SessionHash = ReadFelt(info.SessionHash, "session_hash"),
+            // Brokers from before authorization caching leave it empty.
+            CacheOwnerGuid = info.CacheOwnerGuid.Length == 0 ? Felt.Zero : ReadFelt(info.CacheOwnerGuid, "cache_owner_guid"),
             Specification = FromProto(info.Spec),
             State = info.Status switch
             {

@@ -21,6 +21,12 @@ internal interface IAccountChain
     /// <summary>The view <c>is_session_revoked(session_hash)</c> (spec §13.6).</summary>
     Task<bool> IsSessionRevokedAsync(Felt account, Felt sessionHash, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The Argent 0.5.0 view <c>is_session_authorization_cached(session_hash, owner_guid, guardian_guid)</c>
+    /// (spec §13.5), at the latest block.
+    /// </summary>
+    Task<bool> IsSessionAuthorizationCachedAsync(Felt account, Felt sessionHash, Felt ownerGuid, Felt guardianGuid, CancellationToken cancellationToken);
+
     /// <summary><c>starknet_blockNumber</c>.</summary>
     Task<ulong> GetLatestBlockAsync(CancellationToken cancellationToken);
 
@@ -60,6 +66,10 @@ internal sealed class StarknetAccountChain(StarknetRpcClient rpc) : IAccountChai
     public Task<bool> IsSessionRevokedAsync(Felt account, Felt sessionHash, CancellationToken cancellationToken) =>
         CallBoolAsync(new FunctionCall(account, SessionRevocation.IsSessionRevokedSelector, SessionRevocation.IsSessionRevokedCalldata(sessionHash)),
             "is_session_revoked", cancellationToken);
+
+    public Task<bool> IsSessionAuthorizationCachedAsync(Felt account, Felt sessionHash, Felt ownerGuid, Felt guardianGuid, CancellationToken cancellationToken) =>
+        CallBoolAsync(new FunctionCall(account, SessionRevocation.IsSessionAuthorizationCachedSelector,
+            SessionRevocation.IsSessionAuthorizationCachedCalldata(sessionHash, ownerGuid, guardianGuid)), "is_session_authorization_cached", cancellationToken);
 
     public Task<ulong> GetLatestBlockAsync(CancellationToken cancellationToken) =>
         Guard(() => rpc.BlockNumberAsync(cancellationToken), "starknet_blockNumber");

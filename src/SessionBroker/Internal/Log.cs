@@ -22,6 +22,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Publishing {Topic} for session {SessionHash} failed.")]
     public static partial void PublishFailed(this ILogger logger, Exception exception, string topic, string sessionHash);
 
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Information, Message = "Session {SessionHash}: its account has cached the authorization; tokens leave it out from now on.")]
+    public static partial void AuthorizationCached(this ILogger logger, Felt sessionHash);
+
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Debug, Message = "Session {SessionHash}: asking the account whether the authorization is cached failed; tokens carry it in full meanwhile.")]
+    public static partial void AuthorizationCacheCheckFailed(this ILogger logger, Exception exception, Felt sessionHash);
+
     [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Revocation watcher started at block {Block} (poll every {Interval}).")]
     public static partial void WatcherStarted(this ILogger logger, ulong block, TimeSpan interval);
 

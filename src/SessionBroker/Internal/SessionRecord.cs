@@ -21,6 +21,12 @@ internal sealed record SessionRecord
     public required string OwnerPublicKey { get; init; }
     public required IReadOnlyList<string> Authorization { get; init; }
     public required string GuardianPublicKey { get; init; }
+
+    /// <summary>
+    /// Authorization caching was asked for at registration (account 0.5.0, spec §13.5). False in records written
+    /// before the option existed.
+    /// </summary>
+    public bool CacheAuthorization { get; init; }
     public required long RegisteredAt { get; init; }
     public long? RevokedAt { get; init; }
     public bool RevokedOnChain { get; init; }
@@ -55,7 +61,11 @@ internal sealed record SessionRecord
         RegisteredAt = (ulong)RegisteredAt,
         RevokedAt = RevokedAt is { } revokedAt ? (ulong)revokedAt : 0,
         RevokedOnChain = RevokedOnChain,
+        CacheOwnerGuid = CacheOwnerGuid.ToString(),
     };
+
+    /// <summary>The cache field of every transaction's message m: 0, or the owner's GUID when caching.</summary>
+    public Felt CacheOwnerGuid => CacheAuthorization ? SignerGuid.Starknet(Felt.Parse(OwnerPublicKey)) : Felt.Zero;
 
     public Felt Account => Felt.Parse(AccountAddress);
 }

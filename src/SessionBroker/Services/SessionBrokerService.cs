@@ -82,6 +82,7 @@ internal sealed class SessionBrokerService(
             OwnerPublicKey = ownerKey.ToString(),
             Authorization = authorization,
             GuardianPublicKey = guardianKey.ToString(),
+            CacheAuthorization = request.CacheAuthorization,
             RegisteredAt = time.GetUtcNow().ToUnixTimeSeconds(),
         };
         // The record, its index entries and session-registered go through the outbox in one transaction.

@@ -104,6 +104,23 @@ internal sealed class FakeAccountChain : IAccountChain
     public Task<bool> IsSessionRevokedAsync(Felt account, Felt sessionHash, CancellationToken cancellationToken) =>
         Task.FromResult(RevokedOnChain.Contains(sessionHash));
 
+    /// <summary>Sessions whose authorization the fake account has cached, with the owner and guardian GUIDs asked for.</summary>
+    public HashSet<(Felt SessionHash, Felt OwnerGuid, Felt GuardianGuid)> CachedAuthorizations { get; } = [];
+
+    /// <summary>How many times the cache view was asked.</summary>
+    public int CacheQueries => Volatile.Read(ref _cacheQueries);
+
+    private int _cacheQueries;
+
+    public Task<bool> IsSessionAuthorizationCachedAsync(Felt account, Felt sessionHash, Felt ownerGuid, Felt guardianGuid, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _cacheQueries);
+        lock (CachedAuthorizations)
+        {
+            return Task.FromResult(CachedAuthorizations.Contains((sessionHash, ownerGuid, guardianGuid)));
+        }
+    }
+
     public Task<ulong> GetLatestBlockAsync(CancellationToken cancellationToken) => Task.FromResult(LatestBlock);
 
     // Two events per page, so the watcher has to follow continuation tokens.

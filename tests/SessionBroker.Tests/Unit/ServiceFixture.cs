@@ -75,7 +75,7 @@ internal sealed class ServiceFixture : IDisposable
         });
         // Execution goes to the relayer, which these tests never reach (tests/TxRelayer.Tests cover it).
         var relayer = new RelayerGateway(new UnusedRelayerClient());
-        Service = new SessionBrokerService(Registry, Chain, Guardian, new SessionExecutor(Registry, Guardian, relayer, Time), Options, Time,
+        Service = new SessionBrokerService(Registry, Chain, Guardian, new SessionExecutor(Registry, Guardian, relayer, Chain, Options, Time, NullLogger<SessionExecutor>.Instance), Options, Time,
             NullLogger<SessionBrokerService>.Instance);
     }
 

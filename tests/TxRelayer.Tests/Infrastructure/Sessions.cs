@@ -8,7 +8,7 @@ namespace TxRelayer.Tests.Infrastructure;
 /// standing in for the user's wallet.</summary>
 internal sealed record TestSession(SessionKey Key, RegisteredSession Session)
 {
-    public static async Task<TestSession> RegisterAsync(Stack stack, TimeSpan? lifetime = null)
+    public static async Task<TestSession> RegisterAsync(Stack stack, TimeSpan? lifetime = null, bool cacheAuthorization = false)
     {
         var key = SessionKey.Generate();
         var specification = SessionSpecification.Create(
@@ -20,7 +20,7 @@ internal sealed record TestSession(SessionKey Key, RegisteredSession Session)
             new SessionMetadata(Stack.ProjectId, [new SessionTxFee(stack.Devnet.State.FeeTokenAddress, UInt128.Parse("1000000000000000000000", System.Globalization.CultureInfo.InvariantCulture))]));
         var prepared = await stack.Broker.PrepareAsync(specification);
         var ownerSignature = Ecdsa.Sign(stack.Account.OwnerPrivateKey!.Value, prepared.SessionHash);
-        var session = await stack.Broker.RegisterAsync(prepared, stack.Account.OwnerPublicKey, ownerSignature);
+        var session = await stack.Broker.RegisterAsync(prepared, stack.Account.OwnerPublicKey, ownerSignature, cacheAuthorization);
         return new TestSession(key, session);
     }
 

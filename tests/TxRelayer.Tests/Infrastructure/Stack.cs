@@ -130,6 +130,7 @@ internal sealed class Stack : IAsyncDisposable
             ["SessionBroker:GuardianUrl"] = GuardianAddress.ToString(),
             ["SessionBroker:RelayerUrl"] = RelayerAddress.ToString(),
             ["SessionBroker:RevocationWatcher:PollInterval"] = "00:00:00.200",
+            ["SessionBroker:AuthorizationCacheCheckInterval"] = "00:00:00.100",
             ["State:Sqlite:ConnectionString"] = $"Data Source=broker-{Guid.NewGuid():N};Mode=Memory;Cache=Shared",
         });
         BrokerAddress = broker.Address;
