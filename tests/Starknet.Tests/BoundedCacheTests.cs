@@ -50,6 +50,30 @@ public class BoundedCacheTests
     }
 
     [Fact]
+    public void SetAndRemove_ReplaceAndDropEntries_CountFollows()
+    {
+        var cache = new BoundedCache<string, int>(4, StringComparer.Ordinal);
+        cache.Set("a", 1);
+        cache.Set("a", 2);
+        cache.Set("b", 3);
+        Assert.Equal(2, cache.Count);
+        Assert.True(cache.TryGet("a", out var value));
+        Assert.Equal(2, value);
+
+        cache.Remove("a");
+        cache.Remove("missing");
+        Assert.Equal(1, cache.Count);
+        Assert.False(cache.TryGet("a", out _));
+        Assert.True(cache.TryGet("b", out _));
+
+        for (var i = 0; i < 10; i++)
+        {
+            cache.Set($"k{i}", i);
+            Assert.InRange(cache.Count, 1, 4);
+        }
+    }
+
+    [Fact]
     public async Task Add_FromManyThreads_NeverExceedsCapacity()
     {
         var cache = new BoundedCache<int, int>(64);

@@ -192,7 +192,7 @@ internal sealed class SessionExecutor(SessionRegistry registry, GuardianGateway 
 
     private async Task<SessionState> UsableSessionAsync(Felt sessionHash, CancellationToken ct)
     {
-        var record = await registry.FindAsync(sessionHash, ct).ConfigureAwait(false)
+        var record = await registry.FindRecentAsync(sessionHash, ct).ConfigureAwait(false)
             ?? throw BrokerRpcException.NotFound("no session with this hash is registered", "SESSION_NOT_FOUND", "session_hash");
         switch (record.StatusAt(time.GetUtcNow()))
         {

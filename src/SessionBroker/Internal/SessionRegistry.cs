@@ -1,6 +1,7 @@
 using Broker.Hosting.Outbox;
 using Broker.Hosting.State;
 using Starknet;
+using Starknet.Internal;
 
 namespace SessionBroker.Internal;
 
@@ -14,9 +15,17 @@ namespace SessionBroker.Internal;
 /// the two are never separated. Delivery is at least once; an idempotent repeat publishes the event again and
 /// consumers deduplicate by session hash.
 /// </summary>
-internal sealed class SessionRegistry(IStateStore store, ITransactionalOutbox outbox)
+internal sealed class SessionRegistry(IStateStore store, ITransactionalOutbox outbox, TimeProvider time)
 {
     private const int MaxAttempts = 16;
+
+    /// <summary>How long <see cref="FindRecentAsync"/> serves a record it read, without reading the store again.</summary>
+    public static readonly TimeSpan RecentRecordLifetime = TimeSpan.FromSeconds(1);
+
+    private const int MaxRecentRecords = 65_536;
+
+    // Records read for transactions lately, with the timestamp of the read (see FindRecentAsync).
+    private readonly BoundedCache<string, (SessionRecord Record, long ReadAt)> _recent = new(MaxRecentRecords, StringComparer.Ordinal);
 
     public const string CheckpointKey = "watcher:revocations";
 
@@ -31,6 +40,29 @@ internal sealed class SessionRegistry(IStateStore store, ITransactionalOutbox ou
     {
         var entry = await store.GetAsync<SessionRecord>(SessionKey(sessionHash), cancellationToken).ConfigureAwait(false);
         return entry.Value;
+    }
+
+    /// <summary>
+    /// The record as read at most <see cref="RecentRecordLifetime"/> ago, for the per-transaction checks: a session's
+    /// transactions then read the store about once a second rather than each time. A revocation through this process
+    /// drops the copy at once (<see cref="MarkRevokedAsync"/>); one made through another broker replica is seen here
+    /// within the lifetime. The broker's check is a courtesy that answers SESSION_REVOKED early: the guardian, which
+    /// every revocation reaches first, refuses the session's cosigns itself, so a stale copy lets nothing through.
+    /// </summary>
+    public async Task<SessionRecord?> FindRecentAsync(Felt sessionHash, CancellationToken cancellationToken)
+    {
+        var key = SessionKey(sessionHash);
+        var now = time.GetTimestamp();
+        if (_recent.TryGet(key, out var recent) && time.GetElapsedTime(recent.ReadAt, now) < RecentRecordLifetime)
+        {
+            return recent.Record;
+        }
+        var record = (await store.GetAsync<SessionRecord>(key, cancellationToken).ConfigureAwait(false)).Value;
+        if (record is not null)
+        {
+            _recent.Set(key, (record, now));
+        }
+        return record;
     }
 
     /// <summary>Stores a new session with its index entries and publishes <c>session-registered</c>, in one
@@ -82,6 +114,7 @@ internal sealed class SessionRegistry(IStateStore store, ITransactionalOutbox ou
     public async Task<(SessionRecord Record, bool Changed)?> MarkRevokedAsync(Felt sessionHash, long now, bool onChain, CancellationToken cancellationToken)
     {
         var key = SessionKey(sessionHash);
+        _recent.Remove(key);
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
             var current = await store.GetAsync<SessionRecord>(key, cancellationToken).ConfigureAwait(false);
@@ -100,6 +133,8 @@ internal sealed class SessionRegistry(IStateStore store, ITransactionalOutbox ou
             if (await outbox.TryExecuteAsync([StateOperation.TryUpsert(key, updated, current.ETag)], [SessionEvents.Revoked(updated)], cancellationToken)
                     .ConfigureAwait(false) is not null)
             {
+                // Also over a copy a concurrent FindRecentAsync put back while this was writing.
+                _recent.Set(key, (updated, time.GetTimestamp()));
                 return (updated, true);
             }
         }

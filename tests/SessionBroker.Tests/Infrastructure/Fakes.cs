@@ -107,14 +107,8 @@ internal sealed class FakeAccountChain : IAccountChain
     /// <summary>Sessions whose authorization the fake account has cached, with the owner and guardian GUIDs asked for.</summary>
     public HashSet<(Felt SessionHash, Felt OwnerGuid, Felt GuardianGuid)> CachedAuthorizations { get; } = [];
 
-    /// <summary>How many times the cache view was asked.</summary>
-    public int CacheQueries => Volatile.Read(ref _cacheQueries);
-
-    private int _cacheQueries;
-
     public Task<bool> IsSessionAuthorizationCachedAsync(Felt account, Felt sessionHash, Felt ownerGuid, Felt guardianGuid, CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref _cacheQueries);
         lock (CachedAuthorizations)
         {
             return Task.FromResult(CachedAuthorizations.Contains((sessionHash, ownerGuid, guardianGuid)));

@@ -60,7 +60,7 @@ internal sealed class ServiceFixture : IDisposable
         PubSub.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
         Transport = _components.GetRequiredService<FlakyEnvelopePublisher>();
 
-        Registry = new SessionRegistry(FaultyStore, _components.GetRequiredService<ITransactionalOutbox>());
+        Registry = new SessionRegistry(FaultyStore, _components.GetRequiredService<ITransactionalOutbox>(), Time);
         Chain = new FakeAccountChain();
         Chain.Owners.Add((TestKeys.Account, TestKeys.OwnerPublicKey));
         Chain.Guardians.Add((TestKeys.Account, TestKeys.GuardianPublicKey));
