@@ -79,6 +79,8 @@ public sealed class TraceAcrossServicesTests : IAsyncLifetime
         web.UseSetting("Components:Dapr:GrpcEndpoint", sidecar.GrpcEndpoint.ToString());
         web.UseSetting("Components:Dapr:HttpEndpoint", sidecar.HttpEndpoint.ToString());
         web.ConfigureLogging(logging => logging.ClearProviders());
+        // No OTLP endpoint here, so tracing is asked for explicitly; the in-memory exporter stands in for the collector.
+        web.UseSetting("Telemetry:Tracing", "true");
         web.ConfigureTestServices(services => services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(_spans)));
     }
 
