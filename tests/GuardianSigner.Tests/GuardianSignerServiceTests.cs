@@ -5,6 +5,7 @@ using Broker.Hosting.Events;
 using Broker.Hosting.PubSub;
 using Broker.Hosting.PubSub.InProcess;
 using Broker.Hosting.State;
+using GuardianSigner.Cosigning;
 using GuardianSigner.Tests.Infrastructure;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
@@ -200,6 +201,31 @@ public sealed class GuardianSignerServiceTests : IDisposable
         Assert.Equal(first.GuardianSignature, again.GuardianSignature);
         await RpcAssert.Refused(() => host.Client.CosignInvokeAsync(session.Invoke(2, ("move", [1])).Request).ResponseAsync,
             StatusCode.PermissionDenied, "FEE_LIMIT");
+    }
+
+    [Fact]
+    public async Task CosignInvoke_RecentMessagesStoredCompactly_AnEarlierHexEntryStillCountsAsARepeat()
+    {
+        var host = StartHost();
+        var session = await RegisterAsync(host, new TestSession(Now + 3600, allowance: TestSession.MaxFeePerTransaction * 3 / 2));
+        var (request, _, message) = session.Invoke(1, ("move", [1]));
+        await host.Client.CosignInvokeAsync(request);
+
+        var key = StoredSession.KeyOf(session.SessionHash);
+        var stored = (await host.State.GetAsync<StoredSession>(key)).Value!;
+        Assert.Equal([StoredSession.MessageKey(message)], stored.RecentMessages);
+        Assert.Equal(22, stored.RecentMessages[0].Length);
+        var json = System.Text.Encoding.UTF8.GetString(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(stored));
+        Assert.DoesNotContain("bitLength", json, StringComparison.OrdinalIgnoreCase);
+
+        // A record as an earlier version wrote it: the full hash in 0x-hex.
+        stored.RecentMessages = [message.ToString()];
+        await host.State.SaveAsync(key, stored);
+
+        await host.Client.CosignInvokeAsync(request);
+        await RpcAssert.Refused(() => host.Client.CosignInvokeAsync(session.Invoke(2, ("move", [1])).Request).ResponseAsync,
+            StatusCode.PermissionDenied, "FEE_LIMIT");
+        Assert.Equal([StoredSession.MessageKey(message)], (await host.State.GetAsync<StoredSession>(key)).Value!.RecentMessages);
     }
 
     [Fact]

@@ -232,7 +232,7 @@ internal sealed class SessionCosigner(
         var policy = policies.For(session.DappId);
         CheckCalls(tx.Calls, session, account, policy, f.Calls);
 
-        var messageText = message.ToString();
+        var messageKey = StoredSession.MessageKey(message);
         var feeToken = tx.FeeToken;
         var repeat = false;
         StoredSession Charged(StoredSession? current)
@@ -240,10 +240,11 @@ internal sealed class SessionCosigner(
             var value = current ?? throw BrokerRpcException.NotFound("session not registered with this guardian", "SESSION_NOT_FOUND", f.SessionHash);
             // Re-checked on the value being written: a revocation that lands first wins the ETag race.
             CheckUsable(value, nowSeconds, f);
-            repeat = value.RecentMessages.Contains(messageText);
+            value.NormalizeRecentMessages();
+            repeat = value.RecentMessages.Contains(messageKey);
             if (repeat) return value;
             Charge(value, tx.MaxFee, feeToken, policy, now.ToUnixTimeMilliseconds(), f);
-            value.RecentMessages.Add(messageText);
+            value.RecentMessages.Add(messageKey);
             if (value.RecentMessages.Count > StoredSession.RecentMessagesKept) value.RecentMessages.RemoveAt(0);
             value.CosignCount++;
             return value;

@@ -55,17 +55,51 @@ internal sealed class StoredSession
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public List<long>? RecentCosigns { get; set; }
 
-    /// <summary>The last message hashes cosigned, newest last.</summary>
+    /// <summary>
+    /// The last messages cosigned, newest last, as <see cref="MessageKey"/>s. Records written before carry the full
+    /// 0x-hex hashes; <see cref="NormalizeRecentMessages"/> converts them at the session's next cosign.
+    /// </summary>
     public List<string> RecentMessages { get; set; } = [];
 
     public long CosignCount { get; set; }
 
     public static string KeyOf(Felt sessionHash) => $"guardian-session||{sessionHash}";
 
+    // Derived, never stored (they were written as {"isZero":..,"bitLength":..} objects before; readers ignore those).
+    [System.Text.Json.Serialization.JsonIgnore]
     public Felt ChainIdFelt => Felt.Parse(ChainId);
+    [System.Text.Json.Serialization.JsonIgnore]
     public Felt AccountAddressFelt => Felt.Parse(AccountAddress);
+    [System.Text.Json.Serialization.JsonIgnore]
     public Felt SessionPublicKeyFelt => Felt.Parse(SessionPublicKey);
+    [System.Text.Json.Serialization.JsonIgnore]
     public Felt OwnerPublicKeyFelt => Felt.Parse(OwnerPublicKey);
+
+    /// <summary>
+    /// How a cosigned message is remembered in <see cref="RecentMessages"/>: its low 128 bits (the last 16 of its 32
+    /// big-endian bytes) in unpadded base64url, 22 characters instead of up to 66 (the list is read and rewritten at
+    /// every cosign).
+    /// Telling a retry from a new transaction needs no more: two messages sharing those bits take ~2^64 attempts to
+    /// find, and a mistaken match would only leave one cosign uncharged.
+    /// </summary>
+    public static string MessageKey(Felt message)
+    {
+        Span<byte> bytes = stackalloc byte[32];
+        message.WriteBigEndian(bytes);
+        return System.Buffers.Text.Base64Url.EncodeToString(bytes[16..]);
+    }
+
+    /// <summary>Converts entries in the earlier 0x-hex form to <see cref="MessageKey"/>s.</summary>
+    public void NormalizeRecentMessages()
+    {
+        for (var i = 0; i < RecentMessages.Count; i++)
+        {
+            if (RecentMessages[i].StartsWith("0x", StringComparison.Ordinal) && Felt.TryParse(RecentMessages[i], out var message))
+            {
+                RecentMessages[i] = MessageKey(message);
+            }
+        }
+    }
 
     public AllowedMethodsTree BuildTree() =>
         new(AllowedMethods.Select(m => new AllowedMethod(Felt.Parse(m.ContractAddress), m.EntryPoint)).ToArray());
