@@ -25,7 +25,8 @@ public static class ServiceDefaultsExtensions
 
     /// <summary>
     /// Adds OpenTelemetry logs, metrics and traces (exported over OTLP only when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>
-    /// is set; spans are recorded only then, or with <c>Telemetry:Tracing</c> = true), gRPC with <see cref="BrokerExceptionInterceptor"/>, gRPC health checks and reflection,
+    /// is set; spans are recorded only then, or with <c>Telemetry:Tracing</c> = true), gRPC with
+    /// <see cref="BrokerExceptionInterceptor"/>, gRPC health checks and reflection,
     /// <see cref="TimeProvider.System"/> unless a TimeProvider is already registered, the state and pub/sub ports for
     /// <c>Components:Mode</c> (<see cref="ComponentsServiceCollectionExtensions.AddBrokerComponents{TBuilder}"/>) and
     /// GuardianSigner's metric instruments (<see cref="GuardianMetrics"/>).

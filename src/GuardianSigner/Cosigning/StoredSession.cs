@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Numerics;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Sessions;
 using Starknet;
 
@@ -47,14 +49,14 @@ internal sealed class StoredSession
     /// the rate, so the record (read and rewritten at every cosign) stays small. Stored compactly
     /// (<see cref="CompactBucketsConverter"/>).
     /// </summary>
-    [System.Text.Json.Serialization.JsonConverter(typeof(CompactBucketsConverter))]
+    [JsonConverter(typeof(CompactBucketsConverter))]
     public List<CosignBucket> CosignsPerSecond { get; set; } = [];
 
     /// <summary>
     /// The earlier form of the rate window (one Unix millisecond per cosign, which grew with the rate); folded into
     /// <see cref="CosignsPerSecond"/> at the session's next cosign, then no longer written.
     /// </summary>
-    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public List<long>? RecentCosigns { get; set; }
 
     /// <summary>
@@ -68,13 +70,13 @@ internal sealed class StoredSession
     public static string KeyOf(Felt sessionHash) => $"guardian-session||{sessionHash}";
 
     // Derived, never stored (they were written as {"isZero":..,"bitLength":..} objects before; readers ignore those).
-    [System.Text.Json.Serialization.JsonIgnore]
+    [JsonIgnore]
     public Felt ChainIdFelt => Felt.Parse(ChainId);
-    [System.Text.Json.Serialization.JsonIgnore]
+    [JsonIgnore]
     public Felt AccountAddressFelt => Felt.Parse(AccountAddress);
-    [System.Text.Json.Serialization.JsonIgnore]
+    [JsonIgnore]
     public Felt SessionPublicKeyFelt => Felt.Parse(SessionPublicKey);
-    [System.Text.Json.Serialization.JsonIgnore]
+    [JsonIgnore]
     public Felt OwnerPublicKeyFelt => Felt.Parse(OwnerPublicKey);
 
     /// <summary>
@@ -142,28 +144,28 @@ internal sealed class CosignBucket
 /// distance in seconds from the previous bucket: about 5 bytes per bucket instead of 33 for
 /// <c>{"second":…,"count":…}</c> objects, which it still reads (records written before).
 /// </summary>
-internal sealed class CompactBucketsConverter : System.Text.Json.Serialization.JsonConverter<List<CosignBucket>>
+internal sealed class CompactBucketsConverter : JsonConverter<List<CosignBucket>>
 {
     // A null window reads as an empty one.
     public override bool HandleNull => true;
 
-    public override List<CosignBucket> Read(ref System.Text.Json.Utf8JsonReader reader, Type typeToConvert, System.Text.Json.JsonSerializerOptions options)
+    public override List<CosignBucket> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         var buckets = new List<CosignBucket>();
-        if (reader.TokenType == System.Text.Json.JsonTokenType.Null)
+        if (reader.TokenType == JsonTokenType.Null)
         {
             return buckets;
         }
-        Expect(reader.TokenType == System.Text.Json.JsonTokenType.StartArray);
+        Expect(reader.TokenType == JsonTokenType.StartArray);
         long second = 0;
-        while (reader.Read() && reader.TokenType != System.Text.Json.JsonTokenType.EndArray)
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            if (reader.TokenType == System.Text.Json.JsonTokenType.StartObject)
+            if (reader.TokenType == JsonTokenType.StartObject)
             {
                 var bucket = new CosignBucket();
-                while (reader.Read() && reader.TokenType != System.Text.Json.JsonTokenType.EndObject)
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
                 {
-                    Expect(reader.TokenType == System.Text.Json.JsonTokenType.PropertyName);
+                    Expect(reader.TokenType == JsonTokenType.PropertyName);
                     var name = reader.GetString();
                     Expect(reader.Read());
                     if (string.Equals(name, "second", StringComparison.OrdinalIgnoreCase)) bucket.Second = reader.GetInt64();
@@ -174,13 +176,13 @@ internal sealed class CompactBucketsConverter : System.Text.Json.Serialization.J
                 continue;
             }
             second = buckets.Count == 0 ? reader.GetInt64() : second + reader.GetInt64();
-            Expect(reader.Read() && reader.TokenType == System.Text.Json.JsonTokenType.Number);
+            Expect(reader.Read() && reader.TokenType == JsonTokenType.Number);
             buckets.Add(new CosignBucket { Second = second, Count = reader.GetInt32() });
         }
         return buckets;
     }
 
-    public override void Write(System.Text.Json.Utf8JsonWriter writer, List<CosignBucket> value, System.Text.Json.JsonSerializerOptions options)
+    public override void Write(Utf8JsonWriter writer, List<CosignBucket> value, JsonSerializerOptions options)
     {
         writer.WriteStartArray();
         for (var i = 0; i < (value?.Count ?? 0); i++)
@@ -195,7 +197,7 @@ internal sealed class CompactBucketsConverter : System.Text.Json.Serialization.J
     {
         if (!condition)
         {
-            throw new System.Text.Json.JsonException("cosignsPerSecond: expected [second, count, gap, count, …] or {second, count} objects");
+            throw new JsonException("cosignsPerSecond: expected [second, count, gap, count, …] or {second, count} objects");
         }
     }
 }

@@ -330,7 +330,7 @@ internal sealed class SessionExecutor(SessionRegistry registry, GuardianGateway 
     {
         private volatile bool _authorizationCached;
 
-        // Timestamp (TimeProvider.GetTimestamp) before which the cache view is not asked again; 1 while a check runs.
+        // The TimeProvider timestamp before which the cache view is not asked again, and 1 while a check runs.
         public long NextCheck;
         public int Checking;
 
