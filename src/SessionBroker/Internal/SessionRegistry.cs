@@ -24,8 +24,8 @@ internal sealed class SessionRegistry(IStateStore store, ITransactionalOutbox ou
 
     private const int MaxRecentRecords = 65_536;
 
-    // Records read for transactions lately, with the timestamp of the read (see FindRecentAsync).
-    private readonly BoundedCache<string, (SessionRecord Record, long ReadAt)> _recent = new(MaxRecentRecords, StringComparer.Ordinal);
+    // Records read for transactions lately, by session hash, with the timestamp of the read (see FindRecentAsync).
+    private readonly BoundedCache<Felt, (SessionRecord Record, long ReadAt)> _recent = new(MaxRecentRecords);
 
     public const string CheckpointKey = "watcher:revocations";
 
@@ -45,22 +45,21 @@ internal sealed class SessionRegistry(IStateStore store, ITransactionalOutbox ou
     /// <summary>
     /// The record as read at most <see cref="RecentRecordLifetime"/> ago, for the per-transaction checks: a session's
     /// transactions then read the store about once a second rather than each time. A revocation through this process
-    /// drops the copy at once (<see cref="MarkRevokedAsync"/>); one made through another broker replica is seen here
+    /// replaces the copy at once (<see cref="MarkRevokedAsync"/>); one made through another broker replica is seen here
     /// within the lifetime. The broker's check is a courtesy that answers SESSION_REVOKED early: the guardian, which
     /// every revocation reaches first, refuses the session's cosigns itself, so a stale copy lets nothing through.
     /// </summary>
     public async Task<SessionRecord?> FindRecentAsync(Felt sessionHash, CancellationToken cancellationToken)
     {
-        var key = SessionKey(sessionHash);
         var now = time.GetTimestamp();
-        if (_recent.TryGet(key, out var recent) && time.GetElapsedTime(recent.ReadAt, now) < RecentRecordLifetime)
+        if (_recent.TryGet(sessionHash, out var recent) && time.GetElapsedTime(recent.ReadAt, now) < RecentRecordLifetime)
         {
             return recent.Record;
         }
-        var record = (await store.GetAsync<SessionRecord>(key, cancellationToken).ConfigureAwait(false)).Value;
+        var record = (await store.GetAsync<SessionRecord>(SessionKey(sessionHash), cancellationToken).ConfigureAwait(false)).Value;
         if (record is not null)
         {
-            _recent.Set(key, (record, now));
+            _recent.Set(sessionHash, (record, now));
         }
         return record;
     }
@@ -114,7 +113,7 @@ internal sealed class SessionRegistry(IStateStore store, ITransactionalOutbox ou
     public async Task<(SessionRecord Record, bool Changed)?> MarkRevokedAsync(Felt sessionHash, long now, bool onChain, CancellationToken cancellationToken)
     {
         var key = SessionKey(sessionHash);
-        _recent.Remove(key);
+        _recent.Remove(sessionHash);
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
             var current = await store.GetAsync<SessionRecord>(key, cancellationToken).ConfigureAwait(false);
@@ -134,7 +133,7 @@ internal sealed class SessionRegistry(IStateStore store, ITransactionalOutbox ou
                     .ConfigureAwait(false) is not null)
             {
                 // Also over a copy a concurrent FindRecentAsync put back while this was writing.
-                _recent.Set(key, (updated, time.GetTimestamp()));
+                _recent.Set(sessionHash, (updated, time.GetTimestamp()));
                 return (updated, true);
             }
         }
