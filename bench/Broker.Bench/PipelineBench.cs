@@ -29,9 +29,9 @@ internal static class PipelineBench
     {
         Console.WriteLine($"suite pipeline: {Environment.ProcessorCount} cores, {sessions} sessions on {sessions} Argent accounts, {transactions} tx per path, " +
             $"concurrency {concurrency}, {relayerAccounts} relayer accounts, devnet stand-in with instant blocks, SQLite synchronous {synchronous}, " +
-            $"authorization {(cacheAuthorization ? "cached" : "full")}, warm-up {warmupSeconds:F0} s");
+            $"authorization {(cacheAuthorization ? "cached" : "full")}, API tokens on, warm-up {warmupSeconds:F0} s");
         using var batches = new BatchCounter();
-        await using var stack = await LocalStack.StartAsync(new LocalStackOptions { ArgentAccounts = sessions, RelayerAccounts = relayerAccounts, StateSynchronous = synchronous });
+        await using var stack = await LocalStack.StartAsync(new LocalStackOptions { ArgentAccounts = sessions, RelayerAccounts = relayerAccounts, StateSynchronous = synchronous, ApiToken = LocalStack.NewApiToken() });
         var players = new List<(SessionKey Key, RegisteredSession Session)>();
         foreach (var account in stack.Genesis.ArgentAccounts.Take(sessions))
         {

@@ -24,11 +24,14 @@ public sealed class BrokerClient
 {
     private readonly SessionBroker.SessionBrokerClient _client;
     private readonly TimeSpan? _timeout;
+    private readonly string? _authorization;
 
     /// <summary>Creates the client over a generated gRPC client (for example one from the gRPC client factory).</summary>
     /// <param name="client">The generated client.</param>
     /// <param name="timeout">Deadline of each call, or null for none.</param>
-    public BrokerClient(SessionBroker.SessionBrokerClient client, TimeSpan? timeout = null)
+    /// <param name="apiToken">The broker's API token (<c>Auth:ApiTokens</c> of the broker), sent with every call as
+    /// <c>authorization: Bearer</c>; null when the broker is open.</param>
+    public BrokerClient(SessionBroker.SessionBrokerClient client, TimeSpan? timeout = null, string? apiToken = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         if (timeout is { } t)
@@ -37,13 +40,15 @@ public sealed class BrokerClient
         }
         _client = client;
         _timeout = timeout;
+        _authorization = ApiTokenHeader.Value(apiToken);
     }
 
     /// <summary>Creates the client over a channel.</summary>
     /// <param name="channel">A channel to the broker.</param>
     /// <param name="timeout">Deadline of each call, or null for none.</param>
-    public BrokerClient(ChannelBase channel, TimeSpan? timeout = null)
-        : this(new SessionBroker.SessionBrokerClient(channel), timeout)
+    /// <param name="apiToken">The broker's API token, or null when the broker is open.</param>
+    public BrokerClient(ChannelBase channel, TimeSpan? timeout = null, string? apiToken = null)
+        : this(new SessionBroker.SessionBrokerClient(channel), timeout, apiToken)
     {
     }
 
@@ -54,11 +59,14 @@ public sealed class BrokerClient
     /// <param name="address">The broker's address.</param>
     /// <param name="channel">The channel created, to dispose when done.</param>
     /// <param name="timeout">Deadline of each call; default 30 seconds.</param>
-    public static BrokerClient Create(Uri address, out GrpcChannel channel, TimeSpan? timeout = null)
+    /// <param name="apiToken">The broker's API token, or null when the broker is open.</param>
+    public static BrokerClient Create(Uri address, out GrpcChannel channel, TimeSpan? timeout = null, string? apiToken = null)
     {
         ArgumentNullException.ThrowIfNull(address);
+        // Checked before the channel exists, so a bad token leaves nothing to dispose.
+        _ = ApiTokenHeader.Value(apiToken);
         channel = GrpcChannel.ForAddress(address);
-        return new BrokerClient(channel, timeout ?? TimeSpan.FromSeconds(30));
+        return new BrokerClient(channel, timeout ?? TimeSpan.FromSeconds(30), apiToken);
     }
 
     /// <summary>
@@ -481,7 +489,7 @@ public sealed class BrokerClient
     }
 
     private CallOptions Options(CancellationToken cancellationToken) =>
-        new(deadline: _timeout is { } t ? DateTime.UtcNow + t : null, cancellationToken: cancellationToken);
+        new(headers: ApiTokenHeader.Headers(_authorization), deadline: _timeout is { } t ? DateTime.UtcNow + t : null, cancellationToken: cancellationToken);
 
     /// <summary>The authorization must be the regular form with both signatures valid over the session hash, the
     /// guardian being the one the broker names.</summary>

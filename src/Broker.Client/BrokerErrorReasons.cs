@@ -6,6 +6,12 @@ namespace Broker.Client;
 /// </summary>
 public static class BrokerErrorReasons
 {
+    /// <summary>The service needs an API token and the call sent none (UNAUTHENTICATED).</summary>
+    public const string ApiTokenMissing = "API_TOKEN_MISSING";
+
+    /// <summary>The call's API token is not one the service accepts (UNAUTHENTICATED).</summary>
+    public const string ApiTokenInvalid = "API_TOKEN_INVALID";
+
     /// <summary>The session hash is not registered (NOT_FOUND).</summary>
     public const string SessionNotFound = "SESSION_NOT_FOUND";
 

@@ -105,6 +105,14 @@ public sealed class RateLimitExceededException(string? reason, string message, E
 public sealed class SessionPreconditionException(string? reason, string message, Exception? innerException)
     : BrokerException(StatusCode.FailedPrecondition, reason, message, [], innerException);
 
+/// <summary>
+/// The service wants an API token and the call sent none, or one it does not accept (UNAUTHENTICATED; reason
+/// <see cref="BrokerErrorReasons.ApiTokenMissing"/> or <see cref="BrokerErrorReasons.ApiTokenInvalid"/>). Pass the
+/// token the operator gave you to the client's constructor; retrying without it never helps.
+/// </summary>
+public sealed class ApiTokenRejectedException(string? reason, string message, Exception? innerException)
+    : BrokerException(StatusCode.Unauthenticated, reason, message, [], innerException);
+
 /// <summary>The broker, the guardian or the node could not be reached in time (UNAVAILABLE, DEADLINE_EXCEEDED); safe to retry.</summary>
 public sealed class BrokerUnavailableException(StatusCode statusCode, string? reason, string message, Exception? innerException)
     : BrokerException(statusCode, reason, message, [], innerException);

@@ -61,22 +61,27 @@ public sealed class GuardianClient
 {
     private readonly GuardianSigner.GuardianSignerClient _client;
     private readonly TimeSpan? _timeout;
+    private readonly string? _authorization;
 
     /// <summary>Creates the client over a generated gRPC client.</summary>
     /// <param name="client">The generated client.</param>
     /// <param name="timeout">Deadline of each call, or null for none.</param>
-    public GuardianClient(GuardianSigner.GuardianSignerClient client, TimeSpan? timeout = null)
+    /// <param name="apiToken">The guardian's API token (<c>Auth:ApiTokens</c> of the guardian), sent with every call as
+    /// <c>authorization: Bearer</c>; null when the guardian's gRPC API is open.</param>
+    public GuardianClient(GuardianSigner.GuardianSignerClient client, TimeSpan? timeout = null, string? apiToken = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         _client = client;
         _timeout = timeout;
+        _authorization = ApiTokenHeader.Value(apiToken);
     }
 
     /// <summary>Creates the client over a channel.</summary>
     /// <param name="channel">A channel to the guardian.</param>
     /// <param name="timeout">Deadline of each call, or null for none.</param>
-    public GuardianClient(ChannelBase channel, TimeSpan? timeout = null)
-        : this(new GuardianSigner.GuardianSignerClient(channel), timeout)
+    /// <param name="apiToken">The guardian's API token, or null when its gRPC API is open.</param>
+    public GuardianClient(ChannelBase channel, TimeSpan? timeout = null, string? apiToken = null)
+        : this(new GuardianSigner.GuardianSignerClient(channel), timeout, apiToken)
     {
     }
 
@@ -210,5 +215,5 @@ public sealed class GuardianClient
     }
 
     private CallOptions Options(CancellationToken cancellationToken) =>
-        new(deadline: _timeout is { } t ? DateTime.UtcNow + t : null, cancellationToken: cancellationToken);
+        new(headers: ApiTokenHeader.Headers(_authorization), deadline: _timeout is { } t ? DateTime.UtcNow + t : null, cancellationToken: cancellationToken);
 }

@@ -50,6 +50,13 @@ public sealed record LocalStackOptions
 
     /// <summary>The hosts' <c>State:Sqlite:Synchronous</c> (see src/Broker.Hosting/README.md); the product default is Full.</summary>
     public SqliteSynchronous StateSynchronous { get; init; } = SqliteSynchronous.Full;
+
+    /// <summary>
+    /// When set, every service's gRPC API accepts only this token (<c>Auth:ApiTokens:0</c>), the broker sends it to the
+    /// guardian and the relayer (<c>Auth:CallTokens:*</c>), and <see cref="LocalStack.Broker"/> sends it too; null =
+    /// open APIs. The demo and the benchmark use a random one (<see cref="LocalStack.NewApiToken"/>).
+    /// </summary>
+    public string? ApiToken { get; init; }
 }
 
 /// <summary>
@@ -111,6 +118,9 @@ public sealed class LocalStack : IAsyncDisposable
 
     public Felt FeeToken => Devnet.State.FeeTokenAddress;
 
+    /// <summary>A random API token (256 bits, hex) for <see cref="LocalStackOptions.ApiToken"/>.</summary>
+    public static string NewApiToken() => System.Security.Cryptography.RandomNumberGenerator.GetHexString(64, lowercase: true);
+
     /// <summary>Starts the devnet and the three services; the returned stack stops them all when disposed.</summary>
     public static async Task<LocalStack> StartAsync(LocalStackOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -140,12 +150,14 @@ public sealed class LocalStack : IAsyncDisposable
         Rpc = new StarknetRpcClient(_rpcHttp, new StarknetRpcOptions { Endpoint = Devnet.RpcEndpoint, MaxRetries = 3 });
 
         var account = Genesis.ArgentAccounts[0];
+        var token = Options.ApiToken;
         GuardianAddress = await StartHostAsync("GuardianSigner",
             builder => builder.AddGuardianSigner(), app => app.MapGuardianSigner(),
             new Dictionary<string, string?>
             {
                 ["Guardian:PrivateKey"] = account.GuardianPrivateKey!.Value.ToString(),
                 ["Policy:Default:TransactionsPerMinute"] = Options.GuardianTransactionsPerMinute.ToString(CultureInfo.InvariantCulture),
+                ["Auth:ApiTokens:0"] = token,
             }, cancellationToken);
 
         var relayer = new Dictionary<string, string?>
@@ -154,6 +166,7 @@ public sealed class LocalStack : IAsyncDisposable
             ["Relayer:NodeRetries"] = "5",
             ["Relayer:Tracking:PollInterval"] = "00:00:00.050",
             ["Relayer:Batching:MaxWait"] = "00:00:00",
+            ["Auth:ApiTokens:0"] = token,
         };
         for (var i = 0; i < Genesis.RelayerAccounts.Count; i++)
         {
@@ -172,9 +185,12 @@ public sealed class LocalStack : IAsyncDisposable
                 ["SessionBroker:GuardianUrl"] = GuardianAddress.ToString(),
                 ["SessionBroker:RelayerUrl"] = RelayerAddress.ToString(),
                 ["SessionBroker:RevocationWatcher:PollInterval"] = "00:00:00.500",
+                ["Auth:ApiTokens:0"] = token,
+                ["Auth:CallTokens:Guardian"] = token,
+                ["Auth:CallTokens:Relayer"] = token,
             }, cancellationToken);
         BrokerChannel = GrpcChannel.ForAddress(BrokerAddress);
-        Broker = new BrokerClient(BrokerChannel, TimeSpan.FromSeconds(30));
+        Broker = new BrokerClient(BrokerChannel, TimeSpan.FromSeconds(30), token);
     }
 
     /// <summary>
@@ -240,12 +256,13 @@ public sealed class LocalStack : IAsyncDisposable
     {
         using var channel = GrpcChannel.ForAddress(RelayerAddress);
         var client = new RelayerContracts.TxRelayer.TxRelayerClient(channel);
+        var headers = Options.ApiToken is { } token ? new Grpc.Core.Metadata { { "authorization", "Bearer " + token } } : null;
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (true)
         {
             try
             {
-                var info = await client.GetRelayerInfoAsync(new RelayerContracts.GetRelayerInfoRequest(), cancellationToken: cancellationToken);
+                var info = await client.GetRelayerInfoAsync(new RelayerContracts.GetRelayerInfoRequest(), headers, cancellationToken: cancellationToken);
                 if (info.ChainId.Length > 0)
                 {
                     return;

@@ -82,8 +82,8 @@ public static class Mission
         LocalStack? stack = null;
         try
         {
-            stack = await Step("starting devnet (instant blocks), GuardianSigner, TxRelayer, SessionBroker on loopback",
-                () => LocalStack.StartAsync(new LocalStackOptions(), cancellationToken),
+            stack = await Step("starting devnet (instant blocks), GuardianSigner, TxRelayer, SessionBroker on loopback, behind a random API token",
+                () => LocalStack.StartAsync(new LocalStackOptions { ApiToken = LocalStack.NewApiToken() }, cancellationToken),
                 s => $"node {s.Devnet.RpcEndpoint}, guardian {s.GuardianAddress}, relayer {s.RelayerAddress}, broker {s.BrokerAddress}");
             var broker = stack.Broker;
             var account = stack.Genesis.ArgentAccounts[0];

@@ -17,7 +17,7 @@ using OpenTelemetry.Trace;
 
 namespace Broker.Hosting;
 
-/// <summary>What every broker host gets: telemetry, gRPC with the error interceptor, health checks and reflection.</summary>
+/// <summary>What every broker host gets: telemetry, gRPC with the error and API-token interceptors, health checks and reflection.</summary>
 public static class ServiceDefaultsExtensions
 {
     private const string HealthPath = "/health";
@@ -26,7 +26,8 @@ public static class ServiceDefaultsExtensions
     /// <summary>
     /// Adds OpenTelemetry logs, metrics and traces (exported over OTLP only when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>
     /// is set; spans are recorded only then, or with <c>Telemetry:Tracing</c> = true), gRPC with
-    /// <see cref="BrokerExceptionInterceptor"/>, gRPC health checks and reflection,
+    /// <see cref="BrokerExceptionInterceptor"/> and <see cref="ApiTokenInterceptor"/> (section <c>Auth</c>, see
+    /// <see cref="ApiAuthOptions"/>), gRPC health checks and reflection,
     /// <see cref="TimeProvider.System"/> unless a TimeProvider is already registered, the state and pub/sub ports for
     /// <c>Components:Mode</c> (<see cref="ComponentsServiceCollectionExtensions.AddBrokerComponents{TBuilder}"/>) and
     /// GuardianSigner's metric instruments (<see cref="GuardianMetrics"/>).
@@ -39,9 +40,12 @@ public static class ServiceDefaultsExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<GuardianMetrics>();
         builder.AddBrokerComponents();
+        builder.Services.AddApiAuth();
         builder.Services.AddGrpc(options =>
         {
             options.Interceptors.Add<BrokerExceptionInterceptor>();
+            // After the exception interceptor, which turns its refusal into UNAUTHENTICATED with the reason.
+            options.Interceptors.Add<ApiTokenInterceptor>();
             // Our own limits on repeated fields apply first; this only stops absurd payloads early.
             options.MaxReceiveMessageSize = 4 * 1024 * 1024;
         });

@@ -101,6 +101,21 @@ public sealed partial class ComposeFileTests
     }
 
     [Fact]
+    public void Compose_ApiTokens_FromVariables_TheBrokerSendsWhatTheGuardianAndRelayerAccept()
+    {
+        var broker = Service(BrokerComponents.AppIds.SessionBroker).Get("environment");
+        var guardian = Service(BrokerComponents.AppIds.GuardianSigner).Get("environment");
+        var relayer = Service(BrokerComponents.AppIds.TxRelayer).Get("environment");
+
+        // Unset variables leave blank entries, which the services ignore: open APIs, as before tokens existed.
+        Assert.Equal("${BROKER_API_TOKEN:-}", broker.Text("Auth__ApiTokens__0"));
+        Assert.Equal("${GUARDIAN_API_TOKEN:-}", guardian.Text("Auth__ApiTokens__0"));
+        Assert.Equal("${RELAYER_API_TOKEN:-}", relayer.Text("Auth__ApiTokens__0"));
+        Assert.Equal(guardian.Text("Auth__ApiTokens__0"), broker.Text("Auth__CallTokens__Guardian"));
+        Assert.Equal(relayer.Text("Auth__ApiTokens__0"), broker.Text("Auth__CallTokens__Relayer"));
+    }
+
+    [Fact]
     public void Compose_EveryImageIsPinned_InBothComposeFilesAndEveryDockerfile()
     {
         var images = new List<string>();

@@ -49,6 +49,8 @@ internal static class ErrorMapping
                 return reason is BrokerErrorReasons.OwnerSignatureInvalid or BrokerErrorReasons.NotAnOwner
                     ? new OwnerRejectedException(reason, message, exception)
                     : new PolicyViolationException(reason, message, exception);
+            case Grpc.Core.StatusCode.Unauthenticated:
+                return new ApiTokenRejectedException(reason, message, exception);
             case Grpc.Core.StatusCode.ResourceExhausted:
                 return new RateLimitExceededException(reason, message, exception);
             case Grpc.Core.StatusCode.Unavailable:

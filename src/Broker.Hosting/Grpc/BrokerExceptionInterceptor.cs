@@ -51,6 +51,10 @@ public sealed partial class BrokerExceptionInterceptor(ILogger<BrokerExceptionIn
         {
             case RpcException:
                 return null;
+            case BrokerRpcException { StatusCode: StatusCode.Internal } fault:
+                // Not the caller's doing (a malformed answer of another service, a deployment fault): worth an operator's look.
+                LogFault(context.Method, fault.Reason, fault.Message);
+                return fault.ToRpcException();
             case BrokerRpcException broker:
                 LogRefused(context.Method, broker.StatusCode, broker.Reason);
                 return broker.ToRpcException();
@@ -71,6 +75,9 @@ public sealed partial class BrokerExceptionInterceptor(ILogger<BrokerExceptionIn
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "{Method} refused: {StatusCode} {Reason}.")]
     private partial void LogRefused(string method, StatusCode statusCode, string reason);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Error, Message = "{Method} failed: {Reason}: {Detail}.")]
+    private partial void LogFault(string method, string reason, string detail);
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "{Method} failed: component {Component} is unavailable.")]
     private partial void LogComponentUnavailable(Exception exception, string method, string component);

@@ -1,5 +1,6 @@
 using Broker.Contracts.Guardian.V1;
 using Broker.Hosting.Components;
+using Broker.Hosting.Grpc;
 using Microsoft.Extensions.Options;
 using SessionBroker.Internal;
 using Starknet.Rpc;
@@ -37,12 +38,14 @@ internal static class Extensions
                 o.Address = sp.GetRequiredService<IOptions<SessionBrokerOptions>>().Value.GuardianUrl)
             // Deadlines and cancellation of the broker call flow into the guardian call; the watcher calls outside
             // any broker call.
-            .EnableCallContextPropagation(o => o.SuppressContextNotFoundErrors = true);
+            .EnableCallContextPropagation(o => o.SuppressContextNotFoundErrors = true)
+            .AddApiToken(GuardianGateway.ServiceName);
         services.AddSingleton<GuardianGateway>();
 
         services.AddGrpcClient<Broker.Contracts.Relayer.V1.TxRelayer.TxRelayerClient>((sp, o) =>
                 o.Address = sp.GetRequiredService<IOptions<SessionBrokerOptions>>().Value.RelayerUrl)
-            .EnableCallContextPropagation(o => o.SuppressContextNotFoundErrors = true);
+            .EnableCallContextPropagation(o => o.SuppressContextNotFoundErrors = true)
+            .AddApiToken(RelayerGateway.ServiceName);
         services.AddSingleton<RelayerGateway>();
         services.AddSingleton<SessionExecutor>();
 

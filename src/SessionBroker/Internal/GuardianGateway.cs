@@ -12,6 +12,9 @@ namespace SessionBroker.Internal;
 /// </summary>
 internal sealed class GuardianGateway(GuardianSigner.GuardianSignerClient client)
 {
+    /// <summary>The name under which the broker's token for the guardian is configured (<c>Auth:CallTokens:Guardian</c>).</summary>
+    public const string ServiceName = "Guardian";
+
     private const string StatusDetailsTrailer = "grpc-status-details-bin";
 
     private Task<Felt>? _publicKey;
@@ -85,6 +88,13 @@ internal sealed class GuardianGateway(GuardianSigner.GuardianSignerClient client
         catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable && !HasDetails(e))
         {
             throw new BrokerRpcException(StatusCode.Unavailable, "the guardian is unreachable", "GUARDIAN_UNAVAILABLE", innerException: e);
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.Unauthenticated)
+        {
+            // The broker's own token, not the caller's: a deployment fault, never passed on as the caller's.
+            throw new BrokerRpcException(StatusCode.Internal,
+                $"the guardian refused the broker's API token (set {ApiAuthOptions.SectionName}:CallTokens:{ServiceName} to one of the guardian's {ApiAuthOptions.SectionName}:ApiTokens)",
+                "GUARDIAN_AUTH_FAILED", innerException: e);
         }
         catch (RpcException e) when (e.StatusCode is not (StatusCode.Cancelled or StatusCode.DeadlineExceeded))
         {

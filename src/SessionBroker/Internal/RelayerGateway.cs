@@ -13,6 +13,9 @@ namespace SessionBroker.Internal;
 /// </summary>
 internal sealed class RelayerGateway(TxRelayer.TxRelayerClient client)
 {
+    /// <summary>The name under which the broker's token for the relayer is configured (<c>Auth:CallTokens:Relayer</c>).</summary>
+    public const string ServiceName = "Relayer";
+
     private const string StatusDetailsTrailer = "grpc-status-details-bin";
 
     public Task<SubmitResponse> SubmitOutsideExecutionAsync(SubmitOutsideExecutionRequest request, CancellationToken cancellationToken) =>
@@ -63,6 +66,13 @@ internal sealed class RelayerGateway(TxRelayer.TxRelayerClient client)
         catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable && e.Trailers.Get(StatusDetailsTrailer) is null)
         {
             throw new BrokerRpcException(StatusCode.Unavailable, "the relayer is unreachable", "RELAYER_UNAVAILABLE", innerException: e);
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.Unauthenticated)
+        {
+            // The broker's own token, not the caller's: a deployment fault, never passed on as the caller's.
+            throw new BrokerRpcException(StatusCode.Internal,
+                $"the relayer refused the broker's API token (set {ApiAuthOptions.SectionName}:CallTokens:{ServiceName} to one of the relayer's {ApiAuthOptions.SectionName}:ApiTokens)",
+                "RELAYER_AUTH_FAILED", innerException: e);
         }
         catch (RpcException e) when (e.StatusCode is not (StatusCode.Cancelled or StatusCode.DeadlineExceeded))
         {

@@ -265,6 +265,19 @@ public sealed class SessionBrokerServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task RegisterSession_GuardianRefusesTheBrokersToken_InternalNotTheCallersUnauthenticated()
+    {
+        // The guardian's UNAUTHENTICATED is about the broker's Auth:CallTokens:Guardian, not the caller's token: passing
+        // it on would tell a caller with a good token that its token is wrong.
+        _f.GuardianClient.Failure = new RpcException(new Status(StatusCode.Unauthenticated, "the API token is not accepted"));
+
+        var e = await Refusals.ThrowsAsync(StatusCode.Internal, "GUARDIAN_AUTH_FAILED",
+            () => _f.Service.RegisterSession(TestSessions.Register(Spec(), TestKeys.OwnerPrivateKey), TestServerCallContext.Create()));
+        Assert.Contains("Auth:CallTokens:Guardian", e.Message, StringComparison.Ordinal);
+        Assert.Empty(await _f.DeliveredAsync());
+    }
+
+    [Fact]
     public async Task GetSession_UnknownOrMalformedHash_NotFoundOrInvalidArgument()
     {
         await Refusals.ThrowsAsync(StatusCode.NotFound, "SESSION_NOT_FOUND",

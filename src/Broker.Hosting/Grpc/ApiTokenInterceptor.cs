@@ -1,0 +1,118 @@
+using System.Security.Cryptography;
+using System.Text;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Microsoft.Extensions.Options;
+
+namespace Broker.Hosting.Grpc;
+
+/// <summary>
+/// Admits a gRPC call only with <c>authorization: Bearer &lt;token&gt;</c> naming one of the service's
+/// <see cref="ApiAuthOptions.ApiTokens"/>; with none configured every call passes. The gRPC health and reflection
+/// services always pass (probes send no token, and reflection only describes the published contracts). A refused call
+/// ends with UNAUTHENTICATED and reason <c>API_TOKEN_MISSING</c> or <c>API_TOKEN_INVALID</c>.
+/// </summary>
+/// <remarks>
+/// Only SHA-256 digests of the tokens are kept. The presented token is hashed and compared with every digest in fixed
+/// time, so neither the comparison nor the number of configured tokens tells a caller how close it came.
+/// Registered as a singleton, so the digests are computed once.
+/// </remarks>
+public sealed class ApiTokenInterceptor : Interceptor
+{
+    /// <summary>The reason of a call without a token.</summary>
+    public const string MissingReason = "API_TOKEN_MISSING";
+
+    /// <summary>The reason of a call with a token that is not accepted.</summary>
+    public const string InvalidReason = "API_TOKEN_INVALID";
+
+    private const string Scheme = "Bearer ";
+    private readonly byte[][] _digests;
+
+    /// <summary>Creates the interceptor over the service's <see cref="ApiAuthOptions"/>.</summary>
+    /// <param name="options">The options.</param>
+    public ApiTokenInterceptor(IOptions<ApiAuthOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _digests = options.Value.AcceptedTokens.Select(t => SHA256.HashData(Encoding.UTF8.GetBytes(t))).ToArray();
+    }
+
+    /// <summary>True when calls need a token.</summary>
+    public bool Enabled => _digests.Length > 0;
+
+    /// <inheritdoc />
+    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        ArgumentNullException.ThrowIfNull(continuation);
+        Authorize(context);
+        return continuation(request, context);
+    }
+
+    /// <inheritdoc />
+    public override Task ServerStreamingServerHandler<TRequest, TResponse>(
+        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
+        ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        ArgumentNullException.ThrowIfNull(continuation);
+        Authorize(context);
+        return continuation(request, responseStream, context);
+    }
+
+    /// <inheritdoc />
+    public override Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        ArgumentNullException.ThrowIfNull(continuation);
+        Authorize(context);
+        return continuation(requestStream, context);
+    }
+
+    /// <inheritdoc />
+    public override Task DuplexStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
+        DuplexStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        ArgumentNullException.ThrowIfNull(continuation);
+        Authorize(context);
+        return continuation(requestStream, responseStream, context);
+    }
+
+    private void Authorize(ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (_digests.Length == 0 || IsOpenMethod(context.Method))
+        {
+            return;
+        }
+        var header = context.RequestHeaders.GetValue("authorization");
+        if (string.IsNullOrEmpty(header))
+        {
+            throw new BrokerRpcException(StatusCode.Unauthenticated,
+                "this API needs a token: send the metadata 'authorization: Bearer <token>'", MissingReason);
+        }
+        if (!header.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase) || !Accepts(header.AsSpan(Scheme.Length).Trim()))
+        {
+            throw new BrokerRpcException(StatusCode.Unauthenticated,
+                "the API token is not accepted: send 'authorization: Bearer <token>' with a token this service is configured with", InvalidReason);
+        }
+    }
+
+    private bool Accepts(ReadOnlySpan<char> token)
+    {
+        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        var bytes = new byte[Encoding.UTF8.GetByteCount(token)];
+        Encoding.UTF8.GetBytes(token, bytes);
+        SHA256.HashData(bytes, digest);
+        var match = false;
+        foreach (var accepted in _digests)
+        {
+            // No early exit: every digest is compared.
+            match |= CryptographicOperations.FixedTimeEquals(accepted, digest);
+        }
+        return match;
+    }
+
+    private static bool IsOpenMethod(string method) =>
+        method.StartsWith("/grpc.health.v1.Health/", StringComparison.Ordinal)
+        || method.StartsWith("/grpc.reflection.", StringComparison.Ordinal);
+}
