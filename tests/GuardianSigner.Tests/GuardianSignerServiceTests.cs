@@ -28,6 +28,7 @@ public sealed class GuardianSignerServiceTests : IDisposable
         ["Policy:Default:TransactionsPerMinute"] = "100",
         ["Policy:Dapps:slow-game:TransactionsPerMinute"] = "3",
         ["Policy:Dapps:busy-game:TransactionsPerMinute"] = "0",
+        ["Policy:Dapps:fast-game:TransactionsPerMinute"] = "1000",
         ["Policy:Dapps:locked-game:AllowedContracts:0"] = "0x123",
         ["Policy:Dapps:short-game:MaxSessionDuration"] = "00:10:00",
     };
@@ -284,7 +285,7 @@ public sealed class GuardianSignerServiceTests : IDisposable
     public async Task CosignInvoke_ManyCosignsOverMoreThanAMinute_StoredRateWindowStaysAtMostSixtyEntries()
     {
         var host = StartHost();
-        var session = await RegisterAsync(host, new TestSession(Now + 3600, dappId: "busy-game"));
+        var session = await RegisterAsync(host, new TestSession(Now + 3600, dappId: "fast-game"));
         for (ulong i = 1; i <= 150; i++)
         {
             await host.Client.CosignInvokeAsync(session.Invoke(i, ("move", [1])).Request);
@@ -297,6 +298,30 @@ public sealed class GuardianSignerServiceTests : IDisposable
         Assert.InRange(stored.CosignsPerSecond.Sum(b => b.Count), 130, 136);
         Assert.Null(stored.RecentCosigns);
         Assert.Equal(150, stored.CosignCount);
+    }
+
+    [Fact]
+    public async Task CosignInvoke_NoPerMinuteLimit_KeepsNoRateWindowAndDropsAnEarlierOne()
+    {
+        var host = StartHost();
+        var session = await RegisterAsync(host, new TestSession(Now + 3600, dappId: "busy-game"));
+        var key = GuardianSigner.Cosigning.StoredSession.KeyOf(session.SessionHash);
+        var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        await host.State.UpdateAsync<GuardianSigner.Cosigning.StoredSession>(key, e =>
+        {
+            e.Value!.RecentCosigns = [nowMs - 30_000, nowMs - 20_000];
+            return e.Value;
+        });
+
+        for (ulong i = 1; i <= 5; i++)
+        {
+            await host.Client.CosignInvokeAsync(session.Invoke(i, ("move", [1])).Request);
+        }
+
+        var stored = (await host.State.GetAsync<GuardianSigner.Cosigning.StoredSession>(key)).Value!;
+        Assert.Empty(stored.CosignsPerSecond);
+        Assert.Null(stored.RecentCosigns);
+        Assert.Equal(5, stored.CosignCount);
     }
 
     [Fact]

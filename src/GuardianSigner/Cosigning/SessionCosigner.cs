@@ -371,7 +371,15 @@ internal sealed class SessionCosigner(
         // The window is the last 60 whole seconds: a cosign leaves it between 59 and 60 s after it was made.
         var nowSecond = nowMilliseconds / 1000;
         var buckets = session.CosignsPerSecond;
-        if (session.RecentCosigns is { } legacy)
+        var limited = policy.TransactionsPerMinute > 0;
+        if (!limited)
+        {
+            // No limit, no window to keep: the record stays small and every cosign skips its upkeep. A limit set later
+            // starts from an empty window, so it may let up to one extra minute's worth through once.
+            buckets.Clear();
+            session.RecentCosigns = null;
+        }
+        else if (session.RecentCosigns is { } legacy)
         {
             foreach (var second in legacy.Select(t => t / 1000).Order())
             {
@@ -380,7 +388,7 @@ internal sealed class SessionCosigner(
             session.RecentCosigns = null;
         }
         buckets.RemoveAll(b => b.Second <= nowSecond - RateWindowSeconds);
-        if (policy.TransactionsPerMinute > 0 && buckets.Sum(b => b.Count) >= policy.TransactionsPerMinute)
+        if (limited && buckets.Sum(b => b.Count) >= policy.TransactionsPerMinute)
         {
             var retryAfter = Math.Max(1, buckets.Min(b => b.Second) + RateWindowSeconds - nowSecond);
             throw BrokerRpcException.ResourceExhausted(
@@ -412,7 +420,10 @@ internal sealed class SessionCosigner(
             }
             session.FeesCharged[feeToken.ToString()] = (charged + maxFee).ToString(CultureInfo.InvariantCulture);
         }
-        Count(buckets, nowSecond);
+        if (limited)
+        {
+            Count(buckets, nowSecond);
+        }
     }
 
     private static void Count(List<CosignBucket> buckets, long second)
