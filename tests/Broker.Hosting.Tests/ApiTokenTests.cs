@@ -2,6 +2,7 @@ using Broker.Hosting.Grpc;
 using Google.Rpc;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -75,12 +76,7 @@ public sealed class ApiTokenTests
     // Async so that a refusal, thrown before the handler runs, arrives as the task's exception.
     private static async Task<string> CallAsync(ApiTokenInterceptor interceptor, string? authorization, string method = "/broker.session.v1.SessionBroker/RevokeSession")
     {
-        var headers = new Metadata();
-        if (authorization is not null)
-        {
-            headers.Add("authorization", authorization);
-        }
-        return await interceptor.UnaryServerHandler("request", new CallContext(method, headers), (request, _) => Task.FromResult("answered " + request));
+        return await interceptor.UnaryServerHandler("request", new CallContext(method, authorization), (request, _) => Task.FromResult("answered " + request));
     }
 
     private static async Task AssertRefusedAsync(Task call, string reason)
@@ -136,7 +132,7 @@ public sealed class ApiTokenTests
         var closed = Interceptor(TokenA);
         var ran = false;
         var e = await Assert.ThrowsAsync<BrokerRpcException>(() => closed.ServerStreamingServerHandler<string, string>(
-            "request", null!, new CallContext("/broker.relayer.v1.TxRelayer/WatchTransaction", []),
+            "request", null!, new CallContext("/broker.relayer.v1.TxRelayer/WatchTransaction", authorization: null),
             (_, _, _) => { ran = true; return Task.CompletedTask; }));
 
         Assert.Equal(ApiTokenInterceptor.MissingReason, e.Reason);
@@ -170,16 +166,31 @@ public sealed class ApiTokenTests
         Assert.Null(sent);
     }
 
-    /// <summary>A server call context with a method name and request headers.</summary>
-    private sealed class CallContext(string method, Metadata headers) : ServerCallContext
+    /// <summary>
+    /// A server call context with a method name and an HTTP request carrying the authorization header, found as
+    /// grpc-dotnet's GetHttpContext finds it outside ASP.NET Core (UserState["__HttpContext"]).
+    /// </summary>
+    private sealed class CallContext : ServerCallContext
     {
+        private readonly string _method;
         private readonly Metadata _trailers = [];
 
-        protected override string MethodCore => method;
+        public CallContext(string method, string? authorization)
+        {
+            _method = method;
+            var http = new DefaultHttpContext();
+            if (authorization is not null)
+            {
+                http.Request.Headers.Authorization = authorization;
+            }
+            UserState["__HttpContext"] = http;
+        }
+
+        protected override string MethodCore => _method;
         protected override string HostCore => "localhost";
         protected override string PeerCore => "ipv4:127.0.0.1:5000";
         protected override DateTime DeadlineCore => DateTime.MaxValue;
-        protected override Metadata RequestHeadersCore => headers;
+        protected override Metadata RequestHeadersCore => throw new InvalidOperationException("the interceptor reads the HTTP request");
         protected override CancellationToken CancellationTokenCore => CancellationToken.None;
         protected override Metadata ResponseTrailersCore => _trailers;
         protected override global::Grpc.Core.Status StatusCore { get; set; }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
 namespace Broker.Hosting.Grpc;
@@ -84,7 +85,8 @@ public sealed class ApiTokenInterceptor : Interceptor
         {
             return;
         }
-        var header = context.RequestHeaders.GetValue("authorization");
+        // From the HTTP request itself: ServerCallContext.RequestHeaders would copy every header into a new Metadata.
+        string? header = context.GetHttpContext().Request.Headers.Authorization;
         if (string.IsNullOrEmpty(header))
         {
             throw new BrokerRpcException(StatusCode.Unauthenticated,
