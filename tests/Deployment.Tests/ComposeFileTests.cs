@@ -101,6 +101,20 @@ public sealed partial class ComposeFileTests
     }
 
     [Fact]
+    public void Compose_AppApiToken_EverySidecarSendsWhatItsServiceChecks()
+    {
+        foreach (var appId in BrokerComponents.AppIds.All)
+        {
+            // daprd reads APP_API_TOKEN and sends it with each call to its app; the service reads the same variable.
+            Assert.Equal("${DAPR_APP_API_TOKEN:-}", Service($"{appId}-dapr").Get("environment").Text("APP_API_TOKEN"));
+            if (appId != BrokerComponents.AppIds.Devnet)
+            {
+                Assert.Equal("${DAPR_APP_API_TOKEN:-}", Service(appId).Get("environment").Text("APP_API_TOKEN"));
+            }
+        }
+    }
+
+    [Fact]
     public void Compose_ApiTokens_FromVariables_TheBrokerSendsWhatTheGuardianAndRelayerAccept()
     {
         var broker = Service(BrokerComponents.AppIds.SessionBroker).Get("environment");

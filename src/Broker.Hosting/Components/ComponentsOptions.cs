@@ -48,6 +48,13 @@ public sealed class DaprComponentsOptions
     /// <summary>The Dapr API token when the sidecar requires one (<c>DAPR_API_TOKEN</c> is read otherwise).</summary>
     public string? ApiToken { get; set; }
 
+    /// <summary>
+    /// The token the sidecar sends with its calls to this service (daprd's <c>APP_API_TOKEN</c>, sent as the
+    /// <c>dapr-api-token</c> header); when set, the pub/sub routes refuse calls without it with 401. Null: the
+    /// environment variable <c>APP_API_TOKEN</c>, else none (the routes are open, as on a private network).
+    /// </summary>
+    public string? AppApiToken { get; set; }
+
     /// <summary>Time allowed for one call to the sidecar. Default 10 s.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 }

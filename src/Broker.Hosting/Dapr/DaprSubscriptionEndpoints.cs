@@ -1,12 +1,17 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
+using Broker.Hosting.Components;
 using Broker.Hosting.PubSub;
 using TopicOptions = Dapr.TopicOptions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Broker.Hosting.Dapr;
 
@@ -30,6 +35,7 @@ internal static partial class DaprSubscriptionEndpoints
 
     public static void MapDaprSubscriptions(this IEndpointRouteBuilder endpoints)
     {
+        var appToken = AppTokenFilter.Create(endpoints.ServiceProvider);
         var subscriptions = endpoints.ServiceProvider.GetServices<EventSubscription>().ToArray();
         foreach (var topic in subscriptions.GroupBy(s => s.Topic, StringComparer.Ordinal))
         {
@@ -42,10 +48,47 @@ internal static partial class DaprSubscriptionEndpoints
             var deadLetterTopic = handlers.Select(h => h.DeadLetterTopic).FirstOrDefault(d => d is not null);
             endpoints.MapPost(BrokerComponents.Routes.Events(topic.Key), (Delegate)((HttpContext context) => DeliverAsync(context, topic.Key, handlers)))
                 .WithTopic(new TopicOptions { PubsubName = pubsubs[0], Name = topic.Key, DeadLetterTopic = deadLetterTopic! })
-                .WithDisplayName($"Dapr delivery of {topic.Key}");
+                .WithDisplayName($"Dapr delivery of {topic.Key}")
+                .AddEndpointFilter(appToken);
         }
-        endpoints.MapPost(BrokerComponents.Routes.DeadLetter, (Delegate)RecordDeadLetterAsync).WithDisplayName("Dapr dead-letter recorder");
-        endpoints.MapSubscribeHandler();
+        endpoints.MapPost(BrokerComponents.Routes.DeadLetter, (Delegate)RecordDeadLetterAsync).WithDisplayName("Dapr dead-letter recorder")
+            .AddEndpointFilter(appToken);
+        endpoints.MapSubscribeHandler().AddEndpointFilter(appToken);
+    }
+
+    /// <summary>
+    /// With an app API token (<see cref="Components.DaprComponentsOptions.AppApiToken"/>, else <c>APP_API_TOKEN</c>),
+    /// a call to the Dapr routes must carry it in <c>dapr-api-token</c>, as daprd sends it; otherwise it gets 401 with a
+    /// JSON error, and its body is never read. Compared as SHA-256 digests in fixed time; the token is never logged.
+    /// </summary>
+    private sealed class AppTokenFilter(byte[]? digest) : IEndpointFilter
+    {
+        private const string Header = "dapr-api-token";
+
+        public static AppTokenFilter Create(IServiceProvider services)
+        {
+            var token = services.GetRequiredService<IOptions<ComponentsOptions>>().Value.Dapr.AppApiToken
+                ?? services.GetRequiredService<IConfiguration>()["APP_API_TOKEN"];
+            return new AppTokenFilter(string.IsNullOrWhiteSpace(token) ? null : Digest(token));
+        }
+
+        public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+        {
+            if (digest is null)
+            {
+                return next(context);
+            }
+            string? presented = context.HttpContext.Request.Headers[Header];
+            if (presented is not null && CryptographicOperations.FixedTimeEquals(Digest(presented), digest))
+            {
+                return next(context);
+            }
+            return ValueTask.FromResult<object?>(Results.Json(
+                new { error = "the Dapr routes need the sidecar's app API token in the dapr-api-token header", status = "APP_API_TOKEN_INVALID" },
+                statusCode: StatusCodes.Status401Unauthorized));
+        }
+
+        private static byte[] Digest(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
     }
 
     private static async Task<IResult> DeliverAsync(HttpContext context, string topic, EventSubscription[] handlers)

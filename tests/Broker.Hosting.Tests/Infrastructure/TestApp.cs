@@ -33,7 +33,8 @@ internal sealed class TestApp : IAsyncDisposable
         Action<IServiceCollection> configure,
         StandInDaprCluster? cluster = null,
         string appId = "test-app",
-        IDictionary<string, string?>? settings = null)
+        IDictionary<string, string?>? settings = null,
+        string? appApiToken = null)
     {
         var sidecar = mode == ComponentsMode.Dapr ? await StandInSidecar.StartAsync(appId, cluster ?? new StandInDaprCluster()) : null;
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
@@ -48,6 +49,7 @@ internal sealed class TestApp : IAsyncDisposable
             ["PubSub:InProcess:MaxAttempts"] = "3",
             ["PubSub:InProcess:InitialBackoff"] = "00:00:00.010",
             ["PubSub:InProcess:MaxBackoff"] = "00:00:00.020",
+            ["Components:Dapr:AppApiToken"] = appApiToken,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) configuration[key] = value;
         builder.Configuration.AddInMemoryCollection(configuration);
@@ -59,7 +61,13 @@ internal sealed class TestApp : IAsyncDisposable
         await app.StartAsync();
         if (sidecar is not null)
         {
-            await sidecar.ConnectAppAsync(app.GetTestClient());
+            // The app channel sends the app API token as daprd does (dapr-api-token on every call to the app).
+            var channel = app.GetTestClient();
+            if (appApiToken is not null)
+            {
+                channel.DefaultRequestHeaders.Add("dapr-api-token", appApiToken);
+            }
+            await sidecar.ConnectAppAsync(channel);
         }
         return new TestApp(app, sidecar);
     }
