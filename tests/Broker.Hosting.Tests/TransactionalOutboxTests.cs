@@ -37,7 +37,13 @@ public abstract class TransactionalOutboxTests : IAsyncLifetime
             Configure(services);
             services.AddSingleton(_received);
             services.AddEventHandler<RecordingHandler>(Topic);
-        }, Cluster, appId: "outbox-app", settings: new Dictionary<string, string?> { ["PubSub:InProcess:MaxAttempts"] = "10" });
+        }, Cluster, appId: "outbox-app", settings: new Dictionary<string, string?>
+        {
+            ["PubSub:InProcess:MaxAttempts"] = "10",
+            // A delivery polls this long for a marker written after the intent arrived: generous, so that a loaded CI
+            // machine (a first call to the stand-in sidecar can take most of a second) does not turn it into a RETRY.
+            ["Outbox:PollFor"] = "00:00:05",
+        });
     }
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
