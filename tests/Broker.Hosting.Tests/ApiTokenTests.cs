@@ -66,6 +66,32 @@ public sealed class ApiTokenTests
         Assert.DoesNotContain("has a space", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Options_BadTokenInALaterSlot_NamedByItsOwnKey()
+    {
+        using var sp = Services(new() { ["Auth:ApiTokens:3"] = "short-secret" });
+
+        var error = Assert.Throws<OptionsValidationException>(() => sp.GetRequiredService<IOptions<ApiAuthOptions>>().Value);
+
+        Assert.Contains("Auth:ApiTokens:3", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Auth:ApiTokens:0", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Auth:ApiTokens", "Auth:ApiTokens is a list")]
+    [InlineData("Auth:CallTokens", "Auth:CallTokens is a map")]
+    [InlineData("Auth:ApiToken:0", "Auth:ApiToken is not a setting")]
+    public void Options_ShapesThatWouldBindToNothing_FailTheStart(string key, string expected)
+    {
+        // Each of these would otherwise leave the accepted list empty: an open API where tokens were meant.
+        using var sp = Services(new() { [key] = TokenA });
+
+        var error = Assert.Throws<OptionsValidationException>(() => sp.GetRequiredService<IOptions<ApiAuthOptions>>().Value);
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(TokenA, error.Message, StringComparison.Ordinal);
+    }
+
     private static ApiTokenInterceptor Interceptor(params string[] tokens)
     {
         var options = new ApiAuthOptions();

@@ -65,9 +65,11 @@ public sealed class DaprAppApiTokenTests : IAsyncLifetime
 
         using var delivery = await client.PostAsync(BrokerComponents.Routes.Events(Topic), new StringContent(envelope, Encoding.UTF8, "application/cloudevents+json"));
         using var subscribe = await client.GetAsync("/dapr/subscribe");
+        using var deadLetter = await client.PostAsync(BrokerComponents.Routes.DeadLetter, new StringContent(envelope, Encoding.UTF8, "application/cloudevents+json"));
 
         Assert.Equal(HttpStatusCode.Unauthorized, delivery.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, subscribe.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, deadLetter.StatusCode);
         using var body = JsonDocument.Parse(await delivery.Content.ReadAsStringAsync());
         Assert.Equal("APP_API_TOKEN_INVALID", body.RootElement.GetProperty("status").GetString());
         Assert.DoesNotContain(Token, body.RootElement.GetRawText(), StringComparison.Ordinal);

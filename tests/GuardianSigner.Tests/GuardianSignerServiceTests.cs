@@ -309,7 +309,9 @@ public sealed class GuardianSignerServiceTests : IDisposable
         var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
         await host.State.UpdateAsync<GuardianSigner.Cosigning.StoredSession>(key, e =>
         {
+            // Both forms a window was stored in: the earlier list of times and the buckets.
             e.Value!.RecentCosigns = [nowMs - 30_000, nowMs - 20_000];
+            e.Value.CosignsPerSecond = [new() { Second = nowMs / 1000 - 10, Count = 4 }, new() { Second = nowMs / 1000 - 5, Count = 2 }];
             return e.Value;
         });
 

@@ -67,8 +67,8 @@ internal static partial class DaprSubscriptionEndpoints
 
         public static AppTokenFilter Create(IServiceProvider services)
         {
-            var token = services.GetRequiredService<IOptions<ComponentsOptions>>().Value.Dapr.AppApiToken
-                ?? services.GetRequiredService<IConfiguration>()["APP_API_TOKEN"];
+            var configured = services.GetRequiredService<IOptions<ComponentsOptions>>().Value.Dapr.AppApiToken;
+            var token = string.IsNullOrWhiteSpace(configured) ? services.GetRequiredService<IConfiguration>()["APP_API_TOKEN"] : configured;
             return new AppTokenFilter(string.IsNullOrWhiteSpace(token) ? null : Digest(token));
         }
 

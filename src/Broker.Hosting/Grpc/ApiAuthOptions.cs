@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Broker.Hosting.Grpc;
@@ -9,8 +12,8 @@ namespace Broker.Hosting.Grpc;
 /// on-chain transactions.
 /// </summary>
 /// <remarks>
-/// Tokens are secrets: they are never logged or returned, and only their SHA-256 digests stay in memory once the
-/// interceptor is built. Blank entries are ignored, so an unset environment variable in a compose file leaves a slot
+/// Tokens are secrets: they are never logged or returned, and calls are checked against their SHA-256 digests in
+/// fixed time. Blank entries are ignored, so an unset environment variable in a compose file leaves a slot
 /// empty instead of failing the start.
 /// </remarks>
 public sealed class ApiAuthOptions
@@ -62,26 +65,86 @@ public sealed class ApiAuthOptions
     }
 }
 
-/// <summary>Reports every bad token at once (by its configuration key, never its value); the host does not start with any.</summary>
-internal sealed class ApiAuthOptionsValidator : IValidateOptions<ApiAuthOptions>
+/// <summary>
+/// Reports every problem of the <c>Auth</c> section at once, by configuration key and never by token value: a bad
+/// token, a list or map given as one value (<c>Auth:ApiTokens=x</c> would otherwise bind to nothing and leave the API
+/// open), an unknown key (a typo such as <c>Auth:ApiToken:0</c> would do the same). The host does not start with any.
+/// </summary>
+internal sealed class ApiAuthOptionsValidator(IConfiguration configuration) : IValidateOptions<ApiAuthOptions>
 {
     public ValidateOptionsResult Validate(string? name, ApiAuthOptions options)
     {
         var failures = new List<string>();
-        for (var i = 0; i < options.ApiTokens.Count; i++)
+        var section = configuration.GetSection(ApiAuthOptions.SectionName);
+        foreach (var child in section.GetChildren())
         {
-            if (options.ApiTokens[i] is { } token && !string.IsNullOrWhiteSpace(token) && ApiAuthOptions.Problem(token) is { } problem)
+            if (!child.Key.Equals(nameof(ApiAuthOptions.ApiTokens), StringComparison.OrdinalIgnoreCase)
+                && !child.Key.Equals(nameof(ApiAuthOptions.CallTokens), StringComparison.OrdinalIgnoreCase))
             {
-                failures.Add($"{ApiAuthOptions.SectionName}:ApiTokens:{i} {problem}.");
+                failures.Add($"{child.Path} is not a setting; the section has ApiTokens:N and CallTokens:<Service>.");
             }
         }
-        foreach (var (service, token) in options.CallTokens)
+        var accepted = section.GetSection(nameof(ApiAuthOptions.ApiTokens));
+        if (!string.IsNullOrWhiteSpace(accepted.Value))
         {
-            if (!string.IsNullOrWhiteSpace(token) && ApiAuthOptions.Problem(token) is { } problem)
+            failures.Add($"{accepted.Path} is a list: set {accepted.Path}:0 (env {ApiAuthOptions.SectionName}__ApiTokens__0), {accepted.Path}:1 and so on.");
+        }
+        var calls = section.GetSection(nameof(ApiAuthOptions.CallTokens));
+        if (!string.IsNullOrWhiteSpace(calls.Value))
+        {
+            failures.Add($"{calls.Path} is a map: set {calls.Path}:<Service>, e.g. {calls.Path}:Guardian.");
+        }
+        var reported = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var child in accepted.GetChildren().Concat(calls.GetChildren()))
+        {
+            if (!string.IsNullOrWhiteSpace(child.Value) && ApiAuthOptions.Problem(child.Value) is { } problem)
             {
-                failures.Add($"{ApiAuthOptions.SectionName}:CallTokens:{service} {problem}.");
+                failures.Add($"{child.Path} {problem}.");
+                reported.Add(child.Value);
+            }
+        }
+        // Values set in code rather than in configuration.
+        foreach (var token in options.AcceptedTokens.Concat(options.CallTokens.Values.Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => t!)))
+        {
+            if (!reported.Contains(token) && ApiAuthOptions.Problem(token) is { } problem)
+            {
+                failures.Add($"a token of {ApiAuthOptions.SectionName} set in code {problem}.");
+                reported.Add(token);
             }
         }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+}
+
+/// <summary>Says once, at start, whether the gRPC API needs a token: a warning outside Development when it does not.</summary>
+internal sealed partial class ApiAuthStartupLog(IOptions<ApiAuthOptions> options, IHostEnvironment environment, ILogger<ApiAuthStartupLog> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var count = options.Value.AcceptedTokens.Count();
+        if (count > 0)
+        {
+            LogClosed(logger, count);
+        }
+        else if (environment.IsDevelopment())
+        {
+            LogOpenDevelopment(logger);
+        }
+        else
+        {
+            LogOpen(logger);
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(EventId = 1310, Level = LogLevel.Information, Message = "gRPC API: calls need a bearer token ({Count} accepted, Auth:ApiTokens).")]
+    private static partial void LogClosed(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 1311, Level = LogLevel.Information, Message = "gRPC API: open (no Auth:ApiTokens).")]
+    private static partial void LogOpenDevelopment(ILogger logger);
+
+    [LoggerMessage(EventId = 1312, Level = LogLevel.Warning, Message = "gRPC API: open, no Auth:ApiTokens configured; keep its port on loopback or a private network, or set tokens (README, \"API tokens\").")]
+    private static partial void LogOpen(ILogger logger);
 }

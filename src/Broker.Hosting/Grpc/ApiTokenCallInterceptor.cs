@@ -102,6 +102,7 @@ public static class ApiTokenServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<ApiAuthOptions>, ApiAuthOptionsValidator>();
         // A singleton, so the token digests are computed once rather than at every call.
         services.AddSingleton<ApiTokenInterceptor>();
+        services.AddHostedService<ApiAuthStartupLog>();
         return services;
     }
 

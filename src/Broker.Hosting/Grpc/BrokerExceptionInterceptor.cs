@@ -45,6 +45,39 @@ public sealed partial class BrokerExceptionInterceptor(ILogger<BrokerExceptionIn
         }
     }
 
+    /// <inheritdoc />
+    public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        ArgumentNullException.ThrowIfNull(continuation);
+        ArgumentNullException.ThrowIfNull(context);
+        try
+        {
+            return await continuation(requestStream, context).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (Map(ex, context) is { } mapped)
+        {
+            throw mapped;
+        }
+    }
+
+    /// <inheritdoc />
+    public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
+        DuplexStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        ArgumentNullException.ThrowIfNull(continuation);
+        ArgumentNullException.ThrowIfNull(context);
+        try
+        {
+            await continuation(requestStream, responseStream, context).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (Map(ex, context) is { } mapped)
+        {
+            throw mapped;
+        }
+    }
+
     private RpcException? Map(Exception exception, ServerCallContext context)
     {
         switch (exception)
@@ -55,6 +88,10 @@ public sealed partial class BrokerExceptionInterceptor(ILogger<BrokerExceptionIn
                 // Not the caller's doing (a malformed answer of another service, a deployment fault): worth an operator's look.
                 LogFault(context.Method, fault.Reason, fault.Message);
                 return fault.ToRpcException();
+            case BrokerRpcException { StatusCode: StatusCode.Unauthenticated } unauthenticated:
+                // Anyone who reaches the port can send these; at Information they would flood the log.
+                LogUnauthenticated(context.Method, unauthenticated.Reason);
+                return unauthenticated.ToRpcException();
             case BrokerRpcException broker:
                 LogRefused(context.Method, broker.StatusCode, broker.Reason);
                 return broker.ToRpcException();
@@ -75,6 +112,9 @@ public sealed partial class BrokerExceptionInterceptor(ILogger<BrokerExceptionIn
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "{Method} refused: {StatusCode} {Reason}.")]
     private partial void LogRefused(string method, StatusCode statusCode, string reason);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Debug, Message = "{Method} refused: UNAUTHENTICATED {Reason}.")]
+    private partial void LogUnauthenticated(string method, string reason);
 
     [LoggerMessage(EventId = 1004, Level = LogLevel.Error, Message = "{Method} failed: {Reason}: {Detail}.")]
     private partial void LogFault(string method, string reason, string detail);

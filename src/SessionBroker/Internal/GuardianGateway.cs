@@ -53,8 +53,10 @@ internal sealed class GuardianGateway(GuardianSigner.GuardianSignerClient client
     }
 
     /// <summary>
-    /// What the guardian cosigned for a session, or null when the guardian does not know it or cannot be reached (the
-    /// counters are informative; a session lookup does not fail for them).
+    /// What the guardian cosigned for a session, or null when the guardian does not know it, cannot be reached or
+    /// refuses the broker's token (the counters are informative; a session lookup does not fail for them, and a
+    /// refused token must not reach the caller as if it were the caller's: the broker's other guardian calls report it
+    /// as GUARDIAN_AUTH_FAILED).
     /// </summary>
     public async Task<SessionUsage?> GetUsageAsync(Felt sessionHash, CancellationToken cancellationToken)
     {
@@ -63,7 +65,7 @@ internal sealed class GuardianGateway(GuardianSigner.GuardianSignerClient client
             return await client.GetSessionUsageAsync(new GetSessionUsageRequest { SessionHash = sessionHash.ToString() },
                 cancellationToken: cancellationToken).ResponseAsync.ConfigureAwait(false);
         }
-        catch (RpcException e) when (e.StatusCode is StatusCode.NotFound or StatusCode.Unavailable)
+        catch (RpcException e) when (e.StatusCode is StatusCode.NotFound or StatusCode.Unavailable or StatusCode.Unauthenticated)
         {
             return null;
         }

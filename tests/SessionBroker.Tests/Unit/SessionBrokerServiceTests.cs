@@ -320,6 +320,33 @@ public sealed class SessionBrokerServiceTests : IDisposable
         // The counters are informative: an unreachable guardian does not fail the lookup.
         _f.GuardianClient.Failure = new RpcException(new Status(StatusCode.Unavailable, "down"));
         Assert.Equal(0UL, (await _f.Service.GetSession(request, TestServerCallContext.Create())).TransactionsCosigned);
+        // Nor does a guardian refusing the broker's token, which must never reach the caller as its own UNAUTHENTICATED.
+        _f.GuardianClient.Failure = new RpcException(new Status(StatusCode.Unauthenticated, "the API token is not accepted"));
+        Assert.Equal(0UL, (await _f.Service.GetSession(request, TestServerCallContext.Create())).TransactionsCosigned);
+    }
+
+    [Fact]
+    public async Task Relayer_RefusesTheBrokersToken_InternalRelayerAuthFailed()
+    {
+        var relayer = new SessionBroker.Internal.RelayerGateway(new TokenRefusingRelayerClient());
+
+        var e = await Refusals.ThrowsAsync(StatusCode.Internal, "RELAYER_AUTH_FAILED",
+            () => relayer.SubmitOutsideExecutionAsync(new Broker.Contracts.Relayer.V1.SubmitOutsideExecutionRequest(), CancellationToken.None));
+        Assert.Contains("Auth:CallTokens:Relayer", e.Message, StringComparison.Ordinal);
+        await Refusals.ThrowsAsync(StatusCode.Internal, "RELAYER_AUTH_FAILED",
+            () => relayer.WatchAsync("request-1", _ => Task.CompletedTask, CancellationToken.None));
+    }
+
+    /// <summary>A relayer that refuses the broker's token on every call, as TxRelayer does with the wrong Auth:CallTokens:Relayer.</summary>
+    private sealed class TokenRefusingRelayerClient : Broker.Contracts.Relayer.V1.TxRelayer.TxRelayerClient
+    {
+        private static RpcException Refusal => new(new Status(StatusCode.Unauthenticated, "the API token is not accepted"));
+
+        public override AsyncUnaryCall<Broker.Contracts.Relayer.V1.SubmitResponse> SubmitOutsideExecutionAsync(
+            Broker.Contracts.Relayer.V1.SubmitOutsideExecutionRequest request, CallOptions options) => throw Refusal;
+
+        public override AsyncServerStreamingCall<Proto.TransactionInfo> WatchTransaction(
+            Broker.Contracts.Relayer.V1.GetTransactionRequest request, CallOptions options) => throw Refusal;
     }
 
     [Fact]
