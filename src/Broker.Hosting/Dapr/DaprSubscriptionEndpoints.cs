@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Broker.Hosting.Components;
 using Broker.Hosting.PubSub;
@@ -59,9 +57,9 @@ internal static partial class DaprSubscriptionEndpoints
     /// <summary>
     /// With an app API token (<see cref="Components.DaprComponentsOptions.AppApiToken"/>, else <c>APP_API_TOKEN</c>),
     /// a call to the Dapr routes must carry it in <c>dapr-api-token</c>, as daprd sends it; otherwise it gets 401 with a
-    /// JSON error, and its body is never read. Compared as SHA-256 digests in fixed time; the token is never logged.
+    /// JSON error, and its body is never read. Checked with <see cref="Grpc.TokenDigests"/> (fixed time); the token is never logged.
     /// </summary>
-    private sealed class AppTokenFilter(byte[]? digest) : IEndpointFilter
+    private sealed class AppTokenFilter(Grpc.TokenDigests tokens) : IEndpointFilter
     {
         private const string Header = "dapr-api-token";
 
@@ -69,17 +67,17 @@ internal static partial class DaprSubscriptionEndpoints
         {
             var configured = services.GetRequiredService<IOptions<ComponentsOptions>>().Value.Dapr.AppApiToken;
             var token = string.IsNullOrWhiteSpace(configured) ? services.GetRequiredService<IConfiguration>()["APP_API_TOKEN"] : configured;
-            return new AppTokenFilter(string.IsNullOrWhiteSpace(token) ? null : Digest(token));
+            return new AppTokenFilter(new Grpc.TokenDigests(string.IsNullOrWhiteSpace(token) ? [] : [token]));
         }
 
         public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
         {
-            if (digest is null)
+            if (tokens.IsEmpty)
             {
                 return next(context);
             }
             string? presented = context.HttpContext.Request.Headers[Header];
-            if (presented is not null && CryptographicOperations.FixedTimeEquals(Digest(presented), digest))
+            if (presented is not null && tokens.Matches(presented))
             {
                 return next(context);
             }
@@ -87,8 +85,6 @@ internal static partial class DaprSubscriptionEndpoints
                 new { error = "the Dapr routes need the sidecar's app API token in the dapr-api-token header", status = "APP_API_TOKEN_INVALID" },
                 statusCode: StatusCodes.Status401Unauthorized));
         }
-
-        private static byte[] Digest(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
     }
 
     private static async Task<IResult> DeliverAsync(HttpContext context, string topic, EventSubscription[] handlers)

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Microsoft.AspNetCore.Http;
@@ -14,9 +12,8 @@ namespace Broker.Hosting.Grpc;
 /// ends with UNAUTHENTICATED and reason <c>API_TOKEN_MISSING</c> or <c>API_TOKEN_INVALID</c>.
 /// </summary>
 /// <remarks>
-/// Only SHA-256 digests of the tokens are kept. The presented token is hashed and compared with every digest in fixed
-/// time, so neither the comparison nor the number of configured tokens tells a caller how close it came.
-/// Registered as a singleton, so the digests are computed once.
+/// The presented token is checked with <see cref="TokenDigests"/> (fixed time). Registered as a singleton, so the
+/// digests are computed once.
 /// </remarks>
 public sealed class ApiTokenInterceptor : Interceptor
 {
@@ -27,18 +24,18 @@ public sealed class ApiTokenInterceptor : Interceptor
     public const string InvalidReason = "API_TOKEN_INVALID";
 
     private const string Scheme = "Bearer ";
-    private readonly byte[][] _digests;
+    private readonly TokenDigests _tokens;
 
     /// <summary>Creates the interceptor over the service's <see cref="ApiAuthOptions"/>.</summary>
     /// <param name="options">The options.</param>
     public ApiTokenInterceptor(IOptions<ApiAuthOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _digests = options.Value.AcceptedTokens.Select(t => SHA256.HashData(Encoding.UTF8.GetBytes(t))).ToArray();
+        _tokens = new TokenDigests(options.Value.AcceptedTokens);
     }
 
     /// <summary>True when calls need a token.</summary>
-    public bool Enabled => _digests.Length > 0;
+    public bool Enabled => !_tokens.IsEmpty;
 
     /// <inheritdoc />
     public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
@@ -81,7 +78,7 @@ public sealed class ApiTokenInterceptor : Interceptor
     private void Authorize(ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (_digests.Length == 0 || IsOpenMethod(context.Method))
+        if (_tokens.IsEmpty || IsOpenMethod(context.Method))
         {
             return;
         }
@@ -92,26 +89,11 @@ public sealed class ApiTokenInterceptor : Interceptor
             throw new BrokerRpcException(StatusCode.Unauthenticated,
                 "this API needs a token: send the metadata 'authorization: Bearer <token>'", MissingReason);
         }
-        if (!header.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase) || !Accepts(header.AsSpan(Scheme.Length).Trim()))
+        if (!header.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase) || !_tokens.Matches(header.AsSpan(Scheme.Length).Trim()))
         {
             throw new BrokerRpcException(StatusCode.Unauthenticated,
                 "the API token is not accepted: send 'authorization: Bearer <token>' with a token this service is configured with", InvalidReason);
         }
-    }
-
-    private bool Accepts(ReadOnlySpan<char> token)
-    {
-        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
-        var bytes = new byte[Encoding.UTF8.GetByteCount(token)];
-        Encoding.UTF8.GetBytes(token, bytes);
-        SHA256.HashData(bytes, digest);
-        var match = false;
-        foreach (var accepted in _digests)
-        {
-            // No early exit: every digest is compared.
-            match |= CryptographicOperations.FixedTimeEquals(accepted, digest);
-        }
-        return match;
     }
 
     private static bool IsOpenMethod(string method) =>
