@@ -86,8 +86,9 @@ public sealed class ApiTokenCallInterceptor : Interceptor
 public static class ApiTokenServiceCollectionExtensions
 {
     /// <summary>
-    /// Binds <see cref="ApiAuthOptions"/> to the section <c>Auth</c> (checked at start) and registers
-    /// <see cref="ApiTokenInterceptor"/> as a singleton. Calling it again does nothing.
+    /// Binds <see cref="ApiAuthOptions"/> to the section <c>Auth</c> (checked at start), registers
+    /// <see cref="ApiTokenInterceptor"/> as a singleton and a start-up log line saying whether the API is open. Calling
+    /// it again does nothing.
     /// </summary>
     /// <param name="services">The services.</param>
     public static IServiceCollection AddApiAuth(this IServiceCollection services)
