@@ -15,12 +15,14 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SessionBroker;
 using SessionBroker.Extensions;
 using SessionBroker.Services;
 using Starknet;
 using Starknet.Devnet;
+using Starknet.Devnet.Hosting;
 using Starknet.Rpc;
 using TxRelayer;
 using TxRelayer.Extensions;
@@ -144,7 +146,7 @@ public sealed class LocalStack : IAsyncDisposable
     private async Task StartCoreAsync(CancellationToken cancellationToken)
     {
         var level = Options.LogLevel;
-        Devnet = await DevnetHost.StartAsync(new DevnetOptions { Port = 0, BlockTimeMilliseconds = 0 }, Genesis,
+        Devnet = await DevnetHost.StartAsync(new DevnetOptions { Port = 0, BlockTimeMilliseconds = 0, HandleProcessSignals = false }, Genesis,
             configureLogging: logging => ConfigureLogging(logging, level), cancellationToken: cancellationToken);
         _hosts.Add(Devnet);
         Rpc = new StarknetRpcClient(_rpcHttp, new StarknetRpcOptions { Endpoint = Devnet.RpcEndpoint, MaxRetries = 3 });
@@ -221,6 +223,9 @@ public sealed class LocalStack : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
 
         builder.AddServiceDefaults();
+        // Ctrl+C and SIGTERM stay the program's: a console lifetime per host would stop the services and swallow the
+        // signal, leaving the demo or benchmark running against stopped hosts.
+        builder.Services.AddSingleton<IHostLifetime, EmbeddedHostLifetime>();
         addService(builder);
         ConfigureLogging(builder.Logging, Options.LogLevel);
 

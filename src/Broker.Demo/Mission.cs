@@ -188,7 +188,13 @@ public static class Mission
             });
             return Summary(true, null, null);
         }
-        catch (Exception error) when (error is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
+        {
+            // Ctrl+C or SIGTERM: whatever the interrupted call threw (a cancelled RPC, an OperationCanceledException).
+            progress.WriteLine("interrupted");
+            return Summary(false, current, "interrupted (Ctrl+C or SIGTERM)");
+        }
+        catch (Exception error)
         {
             progress.WriteLine($"FAILED: {error.GetType().Name}: {error.Message}");
             return Summary(false, current, $"{error.GetType().Name}: {error.Message}");

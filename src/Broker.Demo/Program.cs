@@ -7,4 +7,10 @@ Console.CancelKeyPress += (_, e) =>
     e.Cancel = true;
     cancel.Cancel();
 };
+// SIGTERM (docker stop, kill, a CI timeout) ends the mission the same way: the stack is stopped and its folder deleted.
+using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    cancel.Cancel();
+});
 return await DemoCommand.RunAsync(args, Console.Out, Console.Error, cancel.Token);

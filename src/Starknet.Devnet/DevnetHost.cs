@@ -84,6 +84,10 @@ public sealed class DevnetHost : IAsyncDisposable
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
         });
+        if (!options.HandleProcessSignals)
+        {
+            builder.Services.AddSingleton<IHostLifetime, EmbeddedHostLifetime>();
+        }
         // One line per request is noise for a test node; our own messages say what happened.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         configureLogging?.Invoke(builder.Logging);

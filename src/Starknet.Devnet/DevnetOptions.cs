@@ -33,6 +33,12 @@ public sealed record DevnetOptions
     /// <summary>The largest request body in bytes (larger requests get HTTP 413). Default 4 MiB.</summary>
     public int MaxRequestBodyBytes { get; init; } = 4 * 1024 * 1024;
 
+    /// <summary>
+    /// True (the default, the standalone devnet): Ctrl+C and SIGTERM stop the host. False for a devnet embedded in
+    /// another program, which keeps the process's signals (see <see cref="Hosting.EmbeddedHostLifetime"/>).
+    /// </summary>
+    public bool HandleProcessSignals { get; init; } = true;
+
     /// <summary>Fault injection; everything off by default.</summary>
     public FaultInjectionOptions Faults { get; init; } = new();
 }
