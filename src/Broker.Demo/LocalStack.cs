@@ -2,9 +2,11 @@ using System.Globalization;
 using System.Net;
 using Broker.Client;
 using Broker.Hosting;
+using Broker.Hosting.Grpc;
 using Broker.Hosting.State.Sqlite;
 using GuardianSigner;
 using Grpc.AspNetCore.Server;
+using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -260,14 +262,14 @@ public sealed class LocalStack : IAsyncDisposable
     private async Task WaitForRelayerAsync(CancellationToken cancellationToken)
     {
         using var channel = GrpcChannel.ForAddress(RelayerAddress);
-        var client = new RelayerContracts.TxRelayer.TxRelayerClient(channel);
-        var headers = Options.ApiToken is { } token ? new Grpc.Core.Metadata { { "authorization", "Bearer " + token } } : null;
+        // The header the broker's own relayer client sends (Broker.Hosting's call interceptor).
+        var client = new RelayerContracts.TxRelayer.TxRelayerClient(channel.Intercept(new ApiTokenCallInterceptor(Options.ApiToken)));
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (true)
         {
             try
             {
-                var info = await client.GetRelayerInfoAsync(new RelayerContracts.GetRelayerInfoRequest(), headers, cancellationToken: cancellationToken);
+                var info = await client.GetRelayerInfoAsync(new RelayerContracts.GetRelayerInfoRequest(), cancellationToken: cancellationToken);
                 if (info.ChainId.Length > 0)
                 {
                     return;
